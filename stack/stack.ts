@@ -1,0 +1,152 @@
+// Brings the local stack up, down, and reports on it. `up` is idempotent: a process that runs
+// is left alone, one that is down is started again on its existing data.
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import type { Component } from './component.ts';
+import { kafkaComponent } from './kafka.ts';
+import { portInUse, runningPid, startDetached, stop, waitUntilReady } from './processes.ts';
+import { registryComponent } from './registry.ts';
+import { kafkaBrokers, registryUrl, type StackSettings } from './settings.ts';
+
+export interface StackEnv {
+  readonly KAFKA_BROKERS: string;
+  readonly SCHEMA_REGISTRY_URL: string;
+}
+
+export function components(settings: StackSettings): readonly Component[] {
+  return [kafkaComponent(settings), registryComponent(settings)];
+}
+
+export function stackEnv(settings: StackSettings): StackEnv {
+  return { KAFKA_BROKERS: kafkaBrokers(settings), SCHEMA_REGISTRY_URL: registryUrl(settings) };
+}
+
+/** `KEY=value` lines that `set -a; . .stack/env` and dotenv readers both accept. */
+export function formatEnvFile(env: StackEnv): string {
+  return Object.entries(env).map(([key, value]) => `${key}=${value}`).join('\n') + '\n';
+}
+
+type Report = (message: string) => void;
+
+async function ensureRunning(component: Component, settings: StackSettings, report: Report): Promise<boolean> {
+  const { proc } = component;
+  const existing = runningPid(proc);
+  if (existing !== undefined) {
+    // It may still be starting (an `up` that was interrupted): wait for it rather than start another.
+    await waitUntilReady(proc, component.ready, { timeoutMs: settings.readyTimeoutMs, logFile: component.logFile });
+    report(`${proc.name}: already running (pid ${existing}) at ${component.address}`);
+    return false;
+  }
+  for (const port of component.ports) {
+    // A process that was just killed can hold its ports for a moment while the kernel tears it down.
+    const deadline = Date.now() + 5000;
+    while ((await portInUse(port)) && Date.now() < deadline) await sleep(200);
+    if (await portInUse(port)) {
+      throw new Error(
+        `${proc.name}: port ${port} on 127.0.0.1 is taken by a process this stack did not start; ` +
+          'stop that process, or choose other ports with the STACK_*_PORT variables (see README)',
+      );
+    }
+  }
+  const runtime = await component.install();
+  const launch = await component.command(runtime);
+  const started = Date.now();
+  const pid = startDetached(proc, launch.bin, launch.args, { cwd: launch.cwd, logFile: component.logFile });
+  report(`${proc.name}: starting ${component.describe} (pid ${pid}), log ${path.relative(process.cwd(), component.logFile)}`);
+  await waitUntilReady(proc, component.ready, { timeoutMs: settings.readyTimeoutMs, logFile: component.logFile });
+  report(`${proc.name}: ready at ${component.address} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return true;
+}
+
+/** Serialises concurrent `up`/`down` calls on one stack directory. */
+async function withLock<T>(settings: StackSettings, work: () => Promise<T>): Promise<T> {
+  const lock = path.join(settings.dir, 'lock');
+  let fd: number;
+  try {
+    fd = openSync(lock, 'wx');
+  } catch {
+    const holder = Number(readFileSync(lock, 'utf8').trim());
+    let alive = false;
+    try {
+      process.kill(holder, 0);
+      alive = true;
+    } catch {
+      /* the holder is gone: a stale lock */
+    }
+    if (alive) throw new Error(`another stack command (pid ${holder}) is working on ${settings.dir}; wait for it to finish`);
+    rmSync(lock, { force: true });
+    fd = openSync(lock, 'wx');
+  }
+  writeFileSync(fd, `${process.pid}\n`);
+  closeSync(fd);
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+export interface UpResult {
+  readonly env: StackEnv;
+  /** Names of the processes this call started (the others were running already). */
+  readonly started: readonly string[];
+}
+
+export async function up(settings: StackSettings, report: Report = () => undefined): Promise<UpResult> {
+  mkdirSync(settings.logDir, { recursive: true });
+  return withLock(settings, async () => {
+    const all = components(settings);
+    // Installs run one after the other (two Mavens filling ~/.m2 at once can collide);
+    // starts run side by side, since each JVM mostly waits on its own start-up.
+    for (const component of all) if (runningPid(component.proc) === undefined) await component.install();
+    // allSettled, not all: a failure of one must not leave the other starting unsupervised.
+    const outcomes = await Promise.allSettled(all.map((component) => ensureRunning(component, settings, report)));
+    const failure = outcomes.find((o) => o.status === 'rejected');
+    if (failure) throw failure.reason;
+    const started = outcomes.map((o) => o.status === 'fulfilled' && o.value);
+    const env = stackEnv(settings);
+    const tmp = `${settings.envFile}.tmp`;
+    writeFileSync(tmp, formatEnvFile(env));
+    renameSync(tmp, settings.envFile);
+    return { env, started: all.filter((_, i) => started[i]).map((c) => c.proc.name) };
+  });
+}
+
+/**
+ * Stops the named processes (default: all) by their pid files and removes their data; with
+ * every process stopped, removes the env file too. Downloads and logs stay.
+ */
+export async function down(
+  settings: StackSettings,
+  report: Report = () => undefined,
+  names?: readonly string[],
+): Promise<void> {
+  if (!existsSync(settings.dir)) return;
+  await withLock(settings, async () => {
+    const chosen = components(settings).filter((c) => names === undefined || names.includes(c.proc.name));
+    // The registry first: it may still be writing while Kafka goes away.
+    for (const component of [...chosen].reverse()) {
+      const wasRunning = await stop(component.proc);
+      rmSync(component.dataDir, { recursive: true, force: true });
+      report(`${component.proc.name}: ${wasRunning ? 'stopped' : 'was not running'}; data removed`);
+    }
+    if (components(settings).every((c) => runningPid(c.proc) === undefined)) rmSync(settings.envFile, { force: true });
+  });
+}
+
+export interface ComponentStatus {
+  readonly name: string;
+  readonly pid: number | undefined;
+  readonly ready: boolean;
+  readonly address: string;
+}
+
+export async function status(settings: StackSettings): Promise<readonly ComponentStatus[]> {
+  return Promise.all(
+    components(settings).map(async (c) => {
+      const pid = runningPid(c.proc);
+      return { name: c.proc.name, pid, ready: pid !== undefined && (await c.ready()), address: c.address };
+    }),
+  );
+}

@@ -1,0 +1,87 @@
+// Chooses the Kafka and schema registry that integration tests run against:
+//   STACK=external  KAFKA_BROKERS and SCHEMA_REGISTRY_URL name a running stack or cluster;
+//   STACK=docker    testcontainers starts one (needs a Docker engine);
+//   STACK=local     stack/ starts Kafka and Apicurio Registry as local Java processes.
+// Without STACK: external when both variables are set, else docker when an engine answers,
+// else local. A stack that cannot be had is an error, never a reason to skip tests.
+import { kafkaAnswers, registryAnswers } from '../../stack/probes.ts';
+import { stackSettings } from '../../stack/settings.ts';
+import { down, up, type StackEnv } from '../../stack/stack.ts';
+import { dockerEngineAnswers } from './docker-engine.ts';
+
+export const STACK_KINDS = ['external', 'docker', 'local'] as const;
+export type StackKind = (typeof STACK_KINDS)[number];
+
+export interface Backend {
+  readonly kind: StackKind;
+  readonly env: StackEnv;
+  /** Stops what this backend started, and nothing else. */
+  stop(): Promise<void>;
+}
+
+type Report = (message: string) => void;
+
+export async function chooseKind(env: NodeJS.ProcessEnv, engineAnswers: () => Promise<boolean>): Promise<StackKind> {
+  const forced = env.STACK;
+  if (forced !== undefined && forced !== '') {
+    if (!(STACK_KINDS as readonly string[]).includes(forced)) {
+      throw new Error(`STACK=${forced} is not a stack kind: use one of ${STACK_KINDS.join(', ')}`);
+    }
+    return forced as StackKind;
+  }
+  const brokers = Boolean(env.KAFKA_BROKERS);
+  const registry = Boolean(env.SCHEMA_REGISTRY_URL);
+  if (brokers !== registry) {
+    throw new Error(
+      `${brokers ? 'KAFKA_BROKERS' : 'SCHEMA_REGISTRY_URL'} is set but ${brokers ? 'SCHEMA_REGISTRY_URL' : 'KAFKA_BROKERS'} ` +
+        'is not: set both to test against a running stack (e.g. `set -a; . .stack/env`), or neither',
+    );
+  }
+  if (brokers) return 'external';
+  return (await engineAnswers()) ? 'docker' : 'local';
+}
+
+async function external(env: NodeJS.ProcessEnv): Promise<Backend> {
+  const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL } = env;
+  if (!KAFKA_BROKERS || !SCHEMA_REGISTRY_URL) {
+    throw new Error('STACK=external needs KAFKA_BROKERS and SCHEMA_REGISTRY_URL: after `npm run stack:up`, run `set -a; . .stack/env; set +a`');
+  }
+  const [kafkaOk, registryOk] = await Promise.all([kafkaAnswers(KAFKA_BROKERS), registryAnswers(SCHEMA_REGISTRY_URL)]);
+  if (!kafkaOk) throw new Error(`KAFKA_BROKERS=${KAFKA_BROKERS} does not answer metadata requests: is Kafka running?`);
+  if (!registryOk) throw new Error(`SCHEMA_REGISTRY_URL=${SCHEMA_REGISTRY_URL} does not answer GET /subjects: is the registry running?`);
+  return { kind: 'external', env: { KAFKA_BROKERS, SCHEMA_REGISTRY_URL }, stop: async () => undefined };
+}
+
+async function docker(report: Report): Promise<Backend> {
+  if (!(await dockerEngineAnswers())) {
+    throw new Error('STACK=docker but no Docker engine answers (DOCKER_HOST, /var/run/docker.sock): start one, or use STACK=local');
+  }
+  report('starting Kafka and Confluent Schema Registry containers (testcontainers)');
+  // Loaded only here: testcontainers is heavy and not needed by the other backends.
+  const { startDockerStack } = await import('./docker-stack.ts');
+  const stack = await startDockerStack();
+  return { kind: 'docker', env: stack.env, stop: () => stack.stop() };
+}
+
+async function local(env: NodeJS.ProcessEnv, report: Report): Promise<Backend> {
+  const settings = stackSettings(env);
+  const result = await up(settings, report);
+  return {
+    kind: 'local',
+    env: result.env,
+    // A stack that was up before the tests stays up after them.
+    stop: () => (result.started.length > 0 ? down(settings, report, result.started) : Promise.resolve()),
+  };
+}
+
+export async function startBackend(env: NodeJS.ProcessEnv = process.env, report: Report = () => undefined): Promise<Backend> {
+  const kind = await chooseKind(env, () => dockerEngineAnswers(env));
+  switch (kind) {
+    case 'external':
+      return external(env);
+    case 'docker':
+      return docker(report);
+    case 'local':
+      return local(env, report);
+  }
+}

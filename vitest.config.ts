@@ -1,0 +1,33 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          // Real brokers: rebalances and first metadata fetches take seconds, not milliseconds.
+          testTimeout: 90_000,
+          hookTimeout: 240_000,
+        },
+      },
+      {
+        test: {
+          // The local stack's own lifecycle (stack/); needs Java and Maven, not Docker.
+          name: 'stack',
+          include: ['test/stack/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
