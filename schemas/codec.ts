@@ -1,0 +1,76 @@
+// The event contract at run time: for every trigger, its committed schema (registered/), the
+// avsc type that encodes it and the plan that converts CometChat JSON to it and back.
+import { readFileSync } from 'node:fs';
+import avro from 'avsc';
+import { registeredSchemaFile, type AvroRecord } from './assemble.ts';
+import { eventIdOf, TRIGGERS, type TriggerSpec } from './catalog.ts';
+import { fromJson, toJson, type Conversion } from './convert.ts';
+import { ContractError } from './errors.ts';
+import { isJsonObject, type JsonObject } from './json-path.ts';
+import { compilePlan, type RecordPlan } from './plan.ts';
+import { frame, unframe } from './wire-format.ts';
+
+export interface TriggerCodec {
+  readonly spec: TriggerSpec;
+  readonly schema: AvroRecord;
+  readonly type: avro.Type;
+  readonly plan: RecordPlan;
+}
+
+export interface ConvertedEvent extends Conversion {
+  readonly codec: TriggerCodec;
+  readonly eventId: string;
+  /** The Kafka key; the event id when the payload lacks the catalogue's key field. */
+  readonly key: string;
+}
+
+export interface Contract {
+  readonly codecs: ReadonlyMap<string, TriggerCodec>;
+  /** Validates and converts one webhook body; throws ContractError naming the field paths. */
+  convert(payload: unknown, receivedAt: number): ConvertedEvent;
+  toJson(trigger: string, record: JsonObject): JsonObject;
+  encode(codec: TriggerCodec, record: JsonObject, schemaId: number): Buffer;
+  /** Decodes a wire-format message written with `schemaId` of this trigger's schema. */
+  decode(trigger: string, message: Buffer): { schemaId: number; record: JsonObject };
+}
+
+export function loadCodec(spec: TriggerSpec): TriggerCodec {
+  const schema = JSON.parse(readFileSync(registeredSchemaFile(spec.trigger), 'utf8')) as AvroRecord;
+  // A registry per type: every trigger's schema defines the shared types again.
+  const type = avro.Type.forSchema(schema as unknown as avro.Schema, { registry: {} });
+  return { spec, schema, type, plan: compilePlan(schema) };
+}
+
+export function loadContract(): Contract {
+  const codecs = new Map([...TRIGGERS.values()].map((spec) => [spec.trigger, loadCodec(spec)]));
+
+  function codecOf(trigger: string): TriggerCodec {
+    const codec = codecs.get(trigger);
+    if (!codec) throw new ContractError('trigger_unknown', `no schema for trigger ${JSON.stringify(trigger)}`, [{ path: '/trigger', problem: 'not in the trigger catalogue' }]);
+    return codec;
+  }
+
+  return {
+    codecs,
+    convert(payload, receivedAt) {
+      if (!isJsonObject(payload)) throw new ContractError('payload_not_object', 'the payload must be a JSON object');
+      if (typeof payload.trigger !== 'string') {
+        throw new ContractError('trigger_missing', 'the payload has no trigger', [{ path: '/trigger', problem: 'expected a string' }]);
+      }
+      const codec = codecOf(payload.trigger);
+      const eventId = eventIdOf(codec.spec, payload);
+      const conversion = fromJson(payload, codec.plan, { eventId, receivedAt });
+      return { ...conversion, codec, eventId, key: codec.spec.partitionKey(payload) ?? eventId };
+    },
+    toJson(trigger, record) {
+      return toJson(record, codecOf(trigger).plan);
+    },
+    encode(codec, record, schemaId) {
+      return frame(schemaId, codec.type.toBuffer(record));
+    },
+    decode(trigger, message) {
+      const { schemaId, avroBytes } = unframe(message);
+      return { schemaId, record: codecOf(trigger).type.fromBuffer(avroBytes) as JsonObject };
+    },
+  };
+}
