@@ -1,0 +1,17 @@
+// The documented example payload of every trigger (../shared/cometchat/payloads), read fresh
+// for each call so a test can change its copy in one place.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../stack/settings.ts';
+import type { JsonObject } from '../../schemas/json-path.ts';
+
+export const payloadDir = path.resolve(projectRoot, '..', 'shared', 'cometchat', 'payloads');
+
+export const documentedTriggers: readonly string[] = readdirSync(payloadDir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.slice(0, -'.json'.length))
+  .sort();
+
+export function documented(trigger: string): JsonObject {
+  return JSON.parse(readFileSync(path.join(payloadDir, `${trigger}.json`), 'utf8')) as JsonObject;
+}

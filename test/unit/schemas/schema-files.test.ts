@@ -1,0 +1,66 @@
+// The schema files themselves: committed output matches the sources, every schema stands
+// alone, and the documentation the contract promises is there.
+import { readFileSync } from 'node:fs';
+import avro from 'avsc';
+import { describe, expect, it } from 'vitest';
+import { assembleTrigger, formatSchema, loadSharedTypes, registeredSchemaFile, type AvroField, type AvroRecord } from '../../../schemas/assemble.ts';
+import { TRIGGERS } from '../../../schemas/catalog.ts';
+
+const triggers = [...TRIGGERS.keys()];
+const registered = (trigger: string) => JSON.parse(readFileSync(registeredSchemaFile(trigger), 'utf8')) as AvroRecord;
+
+/** Every record definition inside a schema. */
+function records(schema: unknown, out: AvroRecord[] = []): AvroRecord[] {
+  if (Array.isArray(schema)) schema.forEach((s) => records(s, out));
+  else if (schema && typeof schema === 'object') {
+    const s = schema as Record<string, unknown>;
+    if (s.type === 'record') {
+      out.push(s as unknown as AvroRecord);
+      (s.fields as AvroField[]).forEach((f) => records(f.type, out));
+    } else {
+      records(s.type, out);
+      records(s.items, out);
+      records(s.values, out);
+    }
+  }
+  return out;
+}
+
+describe('schemas/registered', () => {
+  it.each(triggers)('%s: the committed file is what the sources assemble to (run npm run schemas:build if not)', (trigger) => {
+    expect(readFileSync(registeredSchemaFile(trigger), 'utf8')).toBe(formatSchema(assembleTrigger(trigger, loadSharedTypes())));
+  });
+
+  it.each(triggers)('%s: parses on its own (self-contained, no references)', (trigger) => {
+    expect(() => avro.Type.forSchema(registered(trigger) as unknown as avro.Schema, { registry: {} })).not.toThrow();
+  });
+
+  it('each trigger has its own record name, as its catalogue entry says', () => {
+    const names = triggers.map((t) => `${registered(t).namespace}.${registered(t).name}`);
+    expect(names).toEqual(triggers.map((t) => TRIGGERS.get(t)!.recordName));
+    expect(new Set(names).size).toBe(35);
+  });
+
+  it('every record has a doc and a _unmapped field', () => {
+    for (const trigger of triggers) {
+      for (const record of records(registered(trigger))) {
+        expect(record.doc, `${record.name} doc`).toBeTruthy();
+        expect(record.fields.map((f) => f.name), `${record.name} fields`).toContain('_unmapped');
+      }
+    }
+  });
+
+  it('every timestamp states its unit in its doc', () => {
+    for (const trigger of triggers) {
+      for (const record of records(registered(trigger))) {
+        for (const field of record.fields.filter((f) => /(At|_at|timestamp|uts)$/.test(f.name))) {
+          expect(String(field.doc), `${record.name}.${field.name}`).toMatch(/seconds|MILLISECONDS|milliseconds/);
+        }
+      }
+    }
+  });
+
+  it('no enums: values CometChat controls are strings, so a new value never breaks ingestion', () => {
+    for (const trigger of triggers) expect(readFileSync(registeredSchemaFile(trigger), 'utf8')).not.toMatch(/"type":\s*"enum"/);
+  });
+});
