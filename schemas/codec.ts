@@ -8,7 +8,7 @@ import { fromJson, toJson, type Conversion } from './convert.ts';
 import { ContractError } from './errors.ts';
 import { isJsonObject, type JsonObject } from './json-path.ts';
 import { compilePlan, type RecordPlan } from './plan.ts';
-import { frame, unframe } from './wire-format.ts';
+import { HEADER_BYTES, MAGIC_BYTE, unframe } from './wire-format.ts';
 
 export interface TriggerCodec {
   readonly spec: TriggerSpec;
@@ -43,6 +43,7 @@ export function loadCodec(spec: TriggerSpec): TriggerCodec {
 
 export function loadContract(): Contract {
   const codecs = new Map([...TRIGGERS.values()].map((spec) => [spec.trigger, loadCodec(spec)]));
+  const scratch = { buffer: Buffer.allocUnsafe(64 * 1024) };
 
   function codecOf(trigger: string): TriggerCodec {
     const codec = codecs.get(trigger);
@@ -66,7 +67,15 @@ export function loadContract(): Contract {
       return toJson(record, codecOf(trigger).plan);
     },
     encode(codec, record, schemaId) {
-      return frame(schemaId, codec.type.toBuffer(record));
+      // Encode straight after the wire-format header in a reused buffer, then copy out once.
+      let end = codec.type.encode(record, scratch.buffer, HEADER_BYTES);
+      while (end < 0) {
+        scratch.buffer = Buffer.allocUnsafe(Math.max(scratch.buffer.length * 2, HEADER_BYTES - end));
+        end = codec.type.encode(record, scratch.buffer, HEADER_BYTES);
+      }
+      scratch.buffer[0] = MAGIC_BYTE;
+      scratch.buffer.writeInt32BE(schemaId, 1);
+      return Buffer.from(scratch.buffer.subarray(0, end));
     },
     decode(trigger, message) {
       const { schemaId, avroBytes } = unframe(message);

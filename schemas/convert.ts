@@ -2,7 +2,7 @@
 // else — unknown keys at any depth, explicit nulls, values of an unexpected JSON type — is kept
 // as JSON text in the enclosing record's _unmapped, so toJson(fromJson(p)) deep-equals p.
 import { ContractError, type FieldProblem } from './errors.ts';
-import { child, describeJsonType, isJsonObject, type JsonObject } from './json-path.ts';
+import { describeJsonType, isJsonObject, pointer, type JsonObject } from './json-path.ts';
 import type { FieldPlan, Parser, Plan, RecordPlan } from './plan.ts';
 
 /** What the gateway adds to every record. */
@@ -31,12 +31,14 @@ function isInt32(v: number): boolean {
 class Converter {
   readonly mismatches: string[] = [];
   private readonly gateway: GatewayFields | undefined;
+  /** Keys from the root to the value being converted; joined into a path only when one is reported. */
+  private readonly at: string[] = [];
 
   constructor(gateway: GatewayFields | undefined) {
     this.gateway = gateway;
   }
 
-  value(value: unknown, plan: Plan, path: string): Converted {
+  value(value: unknown, plan: Plan): Converted {
     switch (plan.kind) {
       // Strings must be well-formed UTF-16: a lone surrogate would not survive UTF-8 encoding.
       case 'string':
@@ -53,14 +55,16 @@ class Converter {
       case 'json':
         return JSON.stringify(value);
       case 'record':
-        return isJsonObject(value) ? this.record(value, plan, path) : UNFIT;
+        return isJsonObject(value) ? this.record(value, plan) : UNFIT;
       case 'map': {
         if (!isJsonObject(value)) return UNFIT;
         const out: JsonObject = {};
         for (const key of Object.keys(value)) {
           // Avro decoders build maps as plain objects, where __proto__ cannot be a key.
           if (key === '__proto__' || !key.isWellFormed()) return UNFIT;
-          const converted = this.value(value[key], plan.values, child(path, key));
+          this.at.push(key);
+          const converted = this.value(value[key], plan.values);
+          this.at.pop();
           if (converted === UNFIT) return UNFIT;
           out[key] = converted;
         }
@@ -70,7 +74,9 @@ class Converter {
         if (!Array.isArray(value)) return UNFIT;
         const out: unknown[] = [];
         for (let i = 0; i < value.length; i++) {
-          const converted = this.value(value[i], plan.items, `${path}/${i}`);
+          this.at.push(String(i));
+          const converted = this.value(value[i], plan.items);
+          this.at.pop();
           if (converted === UNFIT) return UNFIT;
           out.push(converted);
         }
@@ -79,24 +85,24 @@ class Converter {
     }
   }
 
-  record(obj: JsonObject, plan: RecordPlan, path: string): JsonObject {
+  record(obj: JsonObject, plan: RecordPlan): JsonObject {
     const out: JsonObject = {};
     for (const field of plan.fields) if (field.optional) out[field.name] = null;
     let unmapped: string[] | undefined;
     for (const key of Object.keys(obj)) {
       const value = obj[key];
-      const placed = this.place(obj, key, value, plan, out, path);
+      const placed = this.place(obj, key, value, plan, out);
       if (!placed) (unmapped ??= []).push(`${JSON.stringify(key)}:${JSON.stringify(value)}`);
     }
     for (const field of plan.derived) out[field.name] = parse(field.derive!.parse, obj[field.derive!.from]);
-    if (this.gateway && path === '') {
+    if (this.gateway && this.at.length === 0) {
       out.eventId = this.gateway.eventId;
       out.receivedAt = this.gateway.receivedAt;
     }
     const problems: FieldProblem[] = [];
     for (const field of plan.fields) {
       if (field.role === 'json' && !field.optional && out[field.name] === undefined) {
-        problems.push({ path: child(path, field.jsonKey), problem: `required, found ${describeJsonType(obj[field.jsonKey])}` });
+        problems.push({ path: pointer([...this.at, field.jsonKey]), problem: `required, found ${describeJsonType(obj[field.jsonKey])}` });
       }
     }
     if (problems.length > 0) throw new ContractError('payload_unrepresentable', 'the payload cannot be represented', problems);
@@ -105,7 +111,7 @@ class Converter {
   }
 
   /** Puts obj[key] into the first field that takes it; false when none does. */
-  private place(obj: JsonObject, key: string, value: unknown, plan: RecordPlan, out: JsonObject, path: string): boolean {
+  private place(obj: JsonObject, key: string, value: unknown, plan: RecordPlan, out: JsonObject): boolean {
     const candidates = plan.byKey.get(key);
     if (!candidates) return false;
     let applicable: FieldPlan | undefined;
@@ -114,13 +120,15 @@ class Converter {
       applicable = field;
       // null never goes into a typed field: it would read back as "absent".
       if (value === null) break;
-      const converted = this.value(value, field.plan, child(path, key));
+      this.at.push(key);
+      const converted = this.value(value, field.plan);
+      this.at.pop();
       if (converted !== UNFIT) {
         out[field.name] = converted;
         return true;
       }
     }
-    if (applicable && value !== null) this.mismatches.push(child(path, key));
+    if (applicable && value !== null) this.mismatches.push(pointer([...this.at, key]));
     return false;
   }
 }
@@ -144,7 +152,7 @@ function parse(parser: Parser, raw: unknown): unknown {
 /** CometChat JSON → Avro record (a plain object avsc can encode with the trigger's type). */
 export function fromJson(payload: JsonObject, plan: RecordPlan, gateway: GatewayFields): Conversion {
   const converter = new Converter(gateway);
-  const record = converter.record(payload, plan, '');
+  const record = converter.record(payload, plan);
   return { record, mismatches: converter.mismatches };
 }
 

@@ -1,15 +1,8 @@
 // The Confluent wire format every standard Kafka Avro deserializer reads: a zero magic byte,
-// the schema id as a big-endian 32-bit integer, then the Avro binary encoding.
+// the schema id as a big-endian 32-bit integer, then the Avro binary encoding. (The codec writes
+// the header itself, straight into its encoding buffer.)
 export const MAGIC_BYTE = 0;
 export const HEADER_BYTES = 5;
-
-export function frame(schemaId: number, avroBytes: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(HEADER_BYTES + avroBytes.length);
-  out[0] = MAGIC_BYTE;
-  out.writeInt32BE(schemaId, 1);
-  avroBytes.copy(out, HEADER_BYTES);
-  return out;
-}
 
 export interface Framed {
   readonly schemaId: number;
