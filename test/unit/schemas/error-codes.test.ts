@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONTRACT_ERROR_CODES } from '../../../schemas/errors.ts';
+import { projectRoot } from '../../../stack/settings.ts';
+
+describe('contract error codes', () => {
+  const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+
+  it.each(CONTRACT_ERROR_CODES)('%s → documented in the README’s table', (code) => {
+    expect(readme).toMatch(new RegExp(`^\\| \`${code}\` \\|`, 'm'));
+  });
+});
