@@ -14,7 +14,7 @@ import { projectRoot } from '../stack/settings.ts';
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' } } });
 const seconds = Number(values.seconds);
 
-const payloadDir = path.resolve(projectRoot, '..', 'shared', 'cometchat', 'payloads');
+const payloadDir = path.join(projectRoot, 'schemas', 'examples');
 const weights: Record<string, number> = { message_sent: 45, message_delivery_receipt: 20, message_read_receipt: 20 };
 const others = [...TRIGGERS.keys()].filter((t) => !(t in weights));
 for (const t of others) weights[t] = 15 / others.length;

@@ -1,11 +1,11 @@
-// The documented example payload of every trigger (../shared/cometchat/payloads), read fresh
+// The documented example payload of every trigger (schemas/examples), read fresh
 // for each call so a test can change its copy in one place.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../stack/settings.ts';
 import type { JsonObject } from '../../schemas/json-path.ts';
 
-export const payloadDir = path.resolve(projectRoot, '..', 'shared', 'cometchat', 'payloads');
+export const payloadDir = path.join(projectRoot, 'schemas', 'examples');
 
 export const documentedTriggers: readonly string[] = readdirSync(payloadDir)
   .filter((f) => f.endsWith('.json'))
