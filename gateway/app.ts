@@ -1,0 +1,75 @@
+// The Koa app: middleware order is the argument. Request id and metrics first, then the one
+// error mapper, then routes. On the webhook route, credentials are checked before the body is
+// read, the content type before it is parsed, and only then is it parsed and ingested.
+import { randomUUID } from 'node:crypto';
+import Router from '@koa/router';
+import Koa, { type Context, type Next } from 'koa';
+import bodyParser from 'koa-bodyparser';
+import type { GatewayConfig } from './config.ts';
+import { createAuthMiddleware } from './http/auth.ts';
+import { createErrorMiddleware, GatewayError } from './http/errors.ts';
+import type { createHealth } from './http/health.ts';
+import type { GatewayMetrics } from './http/metrics.ts';
+import type { Logger } from './logger.ts';
+
+export interface AppDeps {
+  readonly config: GatewayConfig;
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly health: ReturnType<typeof createHealth>;
+  readonly ingest: (ctx: Context) => Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function createApp({ config, logger, metrics, health, ingest }: AppDeps): Koa {
+  const app = new Koa();
+  app.proxy = false;
+  // Errors are answered by the error middleware; this only catches what escapes Koa itself.
+  app.silent = true;
+  app.on('error', (err: unknown) => logger.error({ err }, 'unhandled application error'));
+
+  app.use(async function requestContext(ctx: Context, next: Next) {
+    const given = ctx.get('x-request-id');
+    ctx.state.requestId = REQUEST_ID.test(given) ? given : randomUUID();
+    ctx.set('X-Request-Id', ctx.state.requestId as string);
+    try {
+      await next();
+    } finally {
+      metrics.request((ctx as Context & { _matchedRoute?: string })._matchedRoute ?? 'other', ctx.status);
+    }
+  });
+  app.use(createErrorMiddleware({ logger, retryAfterSeconds: config.retryAfterSeconds }));
+
+  const router = new Router();
+  router.get('/healthz', (ctx) => health.healthz(ctx));
+  router.get('/readyz', (ctx) => health.readyz(ctx));
+  router.get('/metrics', async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+
+  const webhook = [
+    ...(config.authDisabled ? [] : [createAuthMiddleware({ credentials: config.credentials })]),
+    async function requireJson(ctx: Context, next: Next) {
+      if (!ctx.is('application/json')) throw new GatewayError('unsupported_media_type');
+      await next();
+    },
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: `${config.maxBodyBytes}b`,
+      // Any JSON value is parsed; the ingest step says precisely what is wrong with a non-object.
+      strict: false,
+      // A "__proto__" member is kept as an ordinary member (the contract stores it losslessly;
+      // nothing merges the body into other objects), not refused.
+      // (koa-bodyparser hands it to co-body; its types do not list it.)
+      onProtoPoisoning: 'ignore',
+    } as bodyParser.Options),
+    ingest,
+  ];
+  router.post(config.webhookPath, ...(webhook as Parameters<typeof router.post>[1][]));
+
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

@@ -1,0 +1,163 @@
+// The gateway's configuration: read once from the environment, validated, frozen. Every key,
+// its default and its unit are listed here (and in the README); a bad start names every bad key.
+import { readFileSync } from 'node:fs';
+import { DEFAULT_TOPIC_PREFIX } from '../schemas/catalog.ts';
+
+export interface Credential {
+  readonly username: string;
+  readonly password: string;
+}
+
+export interface GatewayConfig {
+  readonly kafkaBrokers: readonly string[];
+  readonly schemaRegistryUrl: string;
+  readonly host: string;
+  readonly port: number;
+  readonly webhookPath: string;
+  /** Valid Basic credentials: the primary pair first, then rotation pairs. Empty only when auth is disabled. */
+  readonly credentials: readonly Credential[];
+  readonly authDisabled: boolean;
+  readonly tls: { readonly cert: Buffer; readonly key: Buffer } | undefined;
+  readonly topicPrefix: string;
+  readonly unroutedTopic: string;
+  readonly dlqTopic: string;
+  /** -1: the broker's default. */
+  readonly topicPartitions: number;
+  /** -1: the broker's default. */
+  readonly topicReplicationFactor: number;
+  readonly schemaAutoRegister: boolean;
+  readonly maxBodyBytes: number;
+  /** How long a request may wait for Kafka's acknowledgement before it is answered 503. */
+  readonly ackTimeoutMs: number;
+  readonly retryAfterSeconds: number;
+  /** How long the publisher waits for more events before sending a batch. */
+  readonly lingerMs: number;
+  readonly maxBatchMessages: number;
+  readonly dedupeWindowMs: number;
+  readonly dedupeMaxEntries: number;
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxHeaderBytes: number;
+  readonly maxConnections: number;
+  readonly shutdownGraceMs: number;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const problems: string[] = [];
+  const text = (key: string, fallback?: string): string => {
+    const value = env[key];
+    if (value !== undefined && value !== '') return value;
+    if (fallback === undefined) problems.push(`${key} is required`);
+    return fallback ?? '';
+  };
+  const int = (key: string, fallback: number, { min, max }: { min: number; max: number }, unit = ''): number => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${key}=${raw} must be a whole number from ${min} to ${max}${unit ? ` (${unit})` : ''}`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (key: string, fallback: boolean): boolean => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    problems.push(`${key}=${raw} must be true or false`);
+    return fallback;
+  };
+
+  const brokers = text('KAFKA_BROKERS').split(',').map((b) => b.trim()).filter(Boolean);
+  if (env.KAFKA_BROKERS && brokers.some((b) => !/^[^:\s]+:\d+$/.test(b))) problems.push(`KAFKA_BROKERS=${env.KAFKA_BROKERS} must be host:port[,host:port…]`);
+  const registryUrl = text('SCHEMA_REGISTRY_URL');
+  if (registryUrl && !/^https?:\/\//.test(registryUrl)) problems.push(`SCHEMA_REGISTRY_URL=${registryUrl} must be an http(s) URL`);
+
+  const authDisabled = bool('WEBHOOK_AUTH_DISABLED', false);
+  const credentials: Credential[] = [];
+  if (!authDisabled) {
+    const username = text('WEBHOOK_USERNAME');
+    const password = text('WEBHOOK_PASSWORD');
+    if (username.includes(':')) problems.push('WEBHOOK_USERNAME must not contain ":" (HTTP Basic cannot carry it)');
+    if (username && password) credentials.push({ username, password });
+    const extra = env.WEBHOOK_EXTRA_CREDENTIALS;
+    if (extra) {
+      try {
+        const pairs = JSON.parse(extra) as unknown;
+        if (!Array.isArray(pairs) || !pairs.every((p) => typeof p?.username === 'string' && typeof p?.password === 'string' && p.username && p.password && !p.username.includes(':'))) {
+          throw new Error('shape');
+        }
+        credentials.push(...(pairs as Credential[]));
+      } catch {
+        // The value holds secrets: never echo it.
+        problems.push('WEBHOOK_EXTRA_CREDENTIALS must be a JSON array of {"username","password"} with non-empty strings (usernames without ":")');
+      }
+    }
+  }
+
+  let tls: GatewayConfig['tls'];
+  const certFile = env.TLS_CERT_FILE;
+  const keyFile = env.TLS_KEY_FILE;
+  if (Boolean(certFile) !== Boolean(keyFile)) problems.push('TLS_CERT_FILE and TLS_KEY_FILE go together: set both to serve HTTPS, or neither for plain HTTP');
+  else if (certFile && keyFile) {
+    try {
+      tls = { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+    } catch (err) {
+      problems.push(`TLS_CERT_FILE/TLS_KEY_FILE cannot be read: ${(err as Error).message}`);
+    }
+  }
+
+  const webhookPath = text('WEBHOOK_PATH', '/webhooks/cometchat');
+  if (!webhookPath.startsWith('/')) problems.push(`WEBHOOK_PATH=${webhookPath} must start with /`);
+  const topicPrefix = text('TOPIC_PREFIX', DEFAULT_TOPIC_PREFIX);
+  if (!/^[A-Za-z0-9._-]+$/.test(topicPrefix)) problems.push(`TOPIC_PREFIX=${topicPrefix} may hold only letters, digits, ".", "_" and "-"`);
+  const logLevel = text('LOG_LEVEL', 'info');
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel} must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const config: GatewayConfig = {
+    kafkaBrokers: brokers,
+    schemaRegistryUrl: registryUrl.replace(/\/$/, ''),
+    host: text('HOST', '0.0.0.0'),
+    port: int('PORT', 8080, { min: 0, max: 65535 }),
+    webhookPath,
+    credentials,
+    authDisabled,
+    tls,
+    topicPrefix,
+    unroutedTopic: text('UNROUTED_TOPIC', `${topicPrefix}.unrouted`),
+    dlqTopic: text('DLQ_TOPIC', `${topicPrefix}.dlq`),
+    topicPartitions: int('TOPIC_PARTITIONS', -1, { min: -1, max: 10_000 }),
+    topicReplicationFactor: int('TOPIC_REPLICATION_FACTOR', -1, { min: -1, max: 100 }),
+    schemaAutoRegister: bool('SCHEMA_AUTO_REGISTER', true),
+    maxBodyBytes: int('MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }, 'bytes'), // 1 MiB
+    ackTimeoutMs: int('ACK_TIMEOUT_MS', 1000, { min: 10, max: 60_000 }, 'ms'), // well inside CometChat's 2 s
+    retryAfterSeconds: int('RETRY_AFTER_SECONDS', 10, { min: 0, max: 3600 }, 's'),
+    lingerMs: int('LINGER_MS', 2, { min: 0, max: 1000 }, 'ms'),
+    maxBatchMessages: int('MAX_BATCH_MESSAGES', 500, { min: 1, max: 100_000 }),
+    dedupeWindowMs: int('DEDUPE_WINDOW_MS', 5 * 60_000, { min: 0, max: 24 * 3600_000 }, 'ms'), // 5 minutes
+    dedupeMaxEntries: int('DEDUPE_MAX_ENTRIES', 200_000, { min: 0, max: 10_000_000 }),
+    requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }, 'ms'),
+    headersTimeoutMs: int('HEADERS_TIMEOUT_MS', 5_000, { min: 100, max: 600_000 }, 'ms'),
+    keepAliveTimeoutMs: int('KEEP_ALIVE_TIMEOUT_MS', 5_000, { min: 0, max: 600_000 }, 'ms'),
+    maxHeaderBytes: int('MAX_HEADER_BYTES', 16 * 1024, { min: 1024, max: 1024 * 1024 }, 'bytes'),
+    maxConnections: int('MAX_CONNECTIONS', 1024, { min: 1, max: 1_000_000 }),
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 600_000 }, 'ms'),
+    logLevel,
+  };
+  if (config.headersTimeoutMs > config.requestTimeoutMs) problems.push('HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

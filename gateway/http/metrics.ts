@@ -1,0 +1,43 @@
+// Prometheus metrics: requests by route and status, events by trigger and outcome, how long
+// Kafka takes to acknowledge, Kafka errors, and type mismatches (CometChat changing a type).
+import client from 'prom-client';
+import { TRIGGERS } from '../../schemas/catalog.ts';
+
+export type EventOutcome = 'published' | 'duplicate' | 'unrouted' | 'dlq' | 'refused';
+
+export interface GatewayMetrics {
+  readonly registry: client.Registry;
+  request(route: string, status: number): void;
+  event(trigger: string, outcome: EventOutcome): void;
+  ack(seconds: number): void;
+  kafkaError(): void;
+  mismatch(trigger: string): void;
+  batch(messages: number): void;
+}
+
+export function createMetrics({ collectDefault = true }: { collectDefault?: boolean } = {}): GatewayMetrics {
+  const registry = new client.Registry();
+  if (collectDefault) client.collectDefaultMetrics({ register: registry, prefix: 'gateway_' });
+  const requests = new client.Counter({ name: 'gateway_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] });
+  const events = new client.Counter({ name: 'gateway_events_total', help: 'Webhook events by trigger and outcome (published, duplicate, unrouted, dlq, refused)', labelNames: ['trigger', 'outcome'], registers: [registry] });
+  const ackSeconds = new client.Histogram({
+    name: 'gateway_ack_duration_seconds',
+    help: 'From receiving a webhook to Kafka acknowledging it (acks=all)',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
+    registers: [registry],
+  });
+  const kafkaErrors = new client.Counter({ name: 'gateway_kafka_errors_total', help: 'Batches Kafka did not acknowledge', registers: [registry] });
+  const mismatches = new client.Counter({ name: 'gateway_type_mismatches_total', help: 'Events with a documented member of an unexpected type (kept in _unmapped)', labelNames: ['trigger'], registers: [registry] });
+  const batches = new client.Histogram({ name: 'gateway_batch_messages', help: 'Events per producer batch', buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], registers: [registry] });
+  // Unknown triggers share one label value: a sender must not be able to mint time series.
+  const label = (trigger: string): string => (TRIGGERS.has(trigger) ? trigger : 'unknown');
+  return {
+    registry,
+    request: (route, status) => requests.inc({ route, status: String(status) }),
+    event: (trigger, outcome) => events.inc({ trigger: label(trigger), outcome }),
+    ack: (seconds) => ackSeconds.observe(seconds),
+    kafkaError: () => kafkaErrors.inc(),
+    mismatch: (trigger) => mismatches.inc({ trigger: label(trigger) }),
+    batch: (messages) => batches.observe(messages),
+  };
+}

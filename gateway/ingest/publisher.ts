@@ -1,0 +1,124 @@
+// Hands events to Kafka in batches and tells each caller when *its* event is acknowledged by
+// all in-sync replicas. Concurrent requests share one producer call: events queue while a batch
+// is in flight, and go together in the next (after at most lingerMs). A caller that gives up
+// (its budget ran out) has its event taken out of the queue if it was not sent yet, so a refusal
+// usually means the event was not stored. One batch is in flight at a time, which keeps the
+// idempotent producer's ordering simple.
+import type { Message, Producer, TopicMessages } from 'kafkajs';
+
+export interface OutgoingEvent {
+  readonly topic: string;
+  readonly message: Message;
+}
+
+export interface Publisher {
+  /**
+   * Resolves once Kafka acknowledged the event; rejects when sending failed or `signal`
+   * aborted first (then the event is withdrawn if it is still queued). `onAcked` runs when Kafka
+   * acknowledges the event even if the caller had stopped waiting.
+   */
+  publish(event: OutgoingEvent, signal?: AbortSignal, onAcked?: () => void): Promise<void>;
+  /** Sends what is queued and waits for every batch in flight. */
+  flush(): Promise<void>;
+  readonly queued: number;
+}
+
+interface Pending {
+  readonly event: OutgoingEvent;
+  resolve(): void;
+  reject(err: unknown): void;
+  onAcked: (() => void) | undefined;
+  withdrawn: boolean;
+}
+
+export interface PublisherHooks {
+  onBatch?(info: { messages: number; durationMs: number; error?: unknown }): void;
+}
+
+export function createPublisher({
+  producer,
+  lingerMs,
+  maxBatchMessages,
+  hooks = {},
+}: {
+  producer: Pick<Producer, 'sendBatch'>;
+  lingerMs: number;
+  maxBatchMessages: number;
+  hooks?: PublisherHooks;
+}): Publisher {
+  let queue: Pending[] = [];
+  let inFlight: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  function schedule(): void {
+    if (inFlight || timer) return;
+    if (queue.length >= maxBatchMessages || lingerMs === 0) void send();
+    else timer = setTimeout(() => void send(), lingerMs);
+  }
+
+  async function send(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const batch = queue.filter((p) => !p.withdrawn).slice(0, maxBatchMessages);
+    queue = queue.filter((p) => !p.withdrawn).slice(batch.length);
+    if (batch.length === 0) return;
+    const byTopic = new Map<string, Message[]>();
+    for (const p of batch) {
+      const list = byTopic.get(p.event.topic) ?? [];
+      list.push(p.event.message);
+      byTopic.set(p.event.topic, list);
+    }
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    const started = performance.now();
+    inFlight = producer.sendBatch({ topicMessages, acks: -1 }).then(
+      () => {
+        hooks.onBatch?.({ messages: batch.length, durationMs: performance.now() - started });
+        for (const p of batch) {
+          p.onAcked?.();
+          p.resolve();
+        }
+      },
+      (error: unknown) => {
+        hooks.onBatch?.({ messages: batch.length, durationMs: performance.now() - started, error });
+        for (const p of batch) p.reject(error);
+      },
+    );
+    await inFlight;
+    inFlight = undefined;
+    // What queued meanwhile has waited long enough: send it now.
+    if (queue.some((p) => !p.withdrawn)) void send();
+  }
+
+  return {
+    publish(event, signal, onAcked) {
+      return new Promise<void>((resolve, reject) => {
+        const pending: Pending = { event, resolve, reject, onAcked, withdrawn: false };
+        if (signal?.aborted) return reject(signal.reason);
+        signal?.addEventListener(
+          'abort',
+          () => {
+            // Still queued: withdraw it, so it is not sent after the caller was refused.
+            if (queue.includes(pending)) pending.withdrawn = true;
+            reject(signal.reason);
+          },
+          { once: true },
+        );
+        queue.push(pending);
+        schedule();
+      });
+    },
+    async flush() {
+      if (timer) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
+      while (inFlight || queue.some((p) => !p.withdrawn)) {
+        if (inFlight) await inFlight;
+        else await send();
+      }
+    },
+    get queued() {
+      return queue.filter((p) => !p.withdrawn).length;
+    },
+  };
+}

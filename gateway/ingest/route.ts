@@ -1,0 +1,90 @@
+// Where an event goes and what it looks like on Kafka. A known, convertible event goes to its
+// category topic as Avro in the Confluent wire format, keyed by the catalogue's key, with
+// CloudEvents headers (Kafka protocol binding, binary mode). What cannot go there is kept, not
+// refused: an unknown trigger is published unchanged to the unrouted topic, an unconvertible
+// payload to the dead-letter topic with the error in headers.
+import type { IHeaders } from 'kafkajs';
+import { topicFor, type Category } from '../../schemas/catalog.ts';
+import type { Contract, ConvertedEvent } from '../../schemas/codec.ts';
+import { ContractError } from '../../schemas/errors.ts';
+import type { OutgoingEvent } from './publisher.ts';
+import { uuidV5 } from '../../schemas/event-id.ts';
+
+export type Routed =
+  | { readonly kind: 'category'; readonly event: OutgoingEvent; readonly eventId: string; readonly trigger: string; readonly mismatches: readonly string[] }
+  | { readonly kind: 'unrouted' | 'dlq'; readonly event: OutgoingEvent; readonly eventId: string; readonly trigger: string; readonly error?: ContractError };
+
+export interface RouterOptions {
+  readonly contract: Contract;
+  /** Schema id per trigger, resolved at start-up. */
+  readonly schemaIds: ReadonlyMap<string, number>;
+  readonly topicPrefix: string;
+  readonly unroutedTopic: string;
+  readonly dlqTopic: string;
+  readonly schemaRegistryUrl: string;
+}
+
+const SOURCE_PREFIX = '/cometchat';
+
+function cloudEventHeaders(e: { eventId: string; trigger: string; appId: unknown; webhook: unknown; receivedAt: number; contentType: string }): IHeaders {
+  const app = typeof e.appId === 'string' ? e.appId : 'unknown';
+  const webhook = typeof e.webhook === 'string' ? e.webhook : 'unknown';
+  return {
+    ce_specversion: '1.0',
+    ce_id: e.eventId,
+    ce_type: `com.cometchat.webhook.${e.trigger}`,
+    ce_source: `${SOURCE_PREFIX}/apps/${encodeURIComponent(app)}/webhooks/${encodeURIComponent(webhook)}`,
+    ce_time: new Date(e.receivedAt).toISOString(),
+    'content-type': e.contentType,
+  };
+}
+
+export function createRouter(options: RouterOptions) {
+  const { contract, schemaIds } = options;
+  const topics = new Map<Category, string>();
+  const topicOf = (category: Category): string => {
+    let topic = topics.get(category);
+    if (!topic) topics.set(category, (topic = topicFor(category, options.topicPrefix)));
+    return topic;
+  };
+
+  function toCategory(converted: ConvertedEvent, receivedAt: number): Routed {
+    const { codec, eventId, record } = converted;
+    const schemaId = schemaIds.get(codec.spec.trigger);
+    if (schemaId === undefined) throw new Error(`no schema id for ${codec.spec.trigger}: schemas were not resolved at start-up`);
+    const headers = cloudEventHeaders({ eventId, trigger: codec.spec.trigger, appId: record.appId, webhook: record.webhook, receivedAt, contentType: 'application/avro' });
+    headers.ce_dataschema = `${options.schemaRegistryUrl}/schemas/ids/${schemaId}`;
+    return {
+      kind: 'category',
+      eventId,
+      trigger: codec.spec.trigger,
+      mismatches: converted.mismatches,
+      event: { topic: topicOf(codec.spec.category), message: { key: converted.key, value: contract.encode(codec, record, schemaId), headers } },
+    };
+  }
+
+  /** `body` is the parsed JSON object, `raw` the request body as received. */
+  function route(body: Record<string, unknown>, raw: string, receivedAt: number): Routed {
+    let converted: ConvertedEvent;
+    try {
+      converted = contract.convert(body, receivedAt);
+    } catch (err) {
+      if (!(err instanceof ContractError) || err.code === 'payload_not_object' || err.code === 'trigger_missing') throw err;
+      const trigger = body.trigger as string;
+      // No identity could be derived: the id is that of the bytes received, stable across redeliveries.
+      const eventId = uuidV5(JSON.stringify([typeof body.webhook === 'string' ? body.webhook : '', trigger, raw]));
+      const kind = err.code === 'trigger_unknown' ? 'unrouted' : 'dlq';
+      const headers = cloudEventHeaders({ eventId, trigger, appId: body.appId, webhook: body.webhook, receivedAt, contentType: 'application/json' });
+      if (kind === 'dlq') {
+        headers.error_code = err.code;
+        headers.error_paths = err.paths.join(',');
+        headers.error_message = err.message;
+      }
+      return { kind, eventId, trigger, error: err, event: { topic: kind === 'unrouted' ? options.unroutedTopic : options.dlqTopic, message: { key: eventId, value: raw, headers } } };
+    }
+    return toCategory(converted, receivedAt);
+  }
+
+  return { route };
+}
+export type Router = ReturnType<typeof createRouter>;
