@@ -1,0 +1,92 @@
+// A real gateway for a test: its own topic prefix, port 0, the test stack's Kafka and registry,
+// logs captured in memory (so a test can search them for secrets).
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { Admin } from 'kafkajs';
+import { loadConfig, type GatewayConfig } from '../../gateway/config.ts';
+import { createGateway, type Gateway } from '../../gateway/gateway.ts';
+import { gatewayTopics } from '../../gateway/ingest/topics.ts';
+import { createLogger } from '../../gateway/logger.ts';
+import { createMetrics } from '../../gateway/http/metrics.ts';
+import { contract } from './contract.ts';
+import { stackEnv, testKafka, uniqueName } from './stack-env.ts';
+
+export interface TestGateway {
+  readonly url: string;
+  readonly config: GatewayConfig;
+  readonly gateway: Gateway;
+  readonly topics: string[];
+  readonly username: string;
+  readonly password: string;
+  readonly logs: string[];
+  post(body: string | object, options?: { auth?: string | null; contentType?: string | null; headers?: Record<string, string> }): Promise<Response>;
+  /** Messages on each of the gateway's topics (high watermark sums). */
+  counts(): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+export function basic(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
+
+export async function startTestGateway(overrides: Record<string, string> = {}, { waitReady = true, protocol = 'http' } = {}): Promise<TestGateway> {
+  const username = 'cometchat';
+  const password = `pw-${randomBytes(12).toString('hex')}`;
+  const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL } = stackEnv();
+  const config = loadConfig({
+    KAFKA_BROKERS,
+    SCHEMA_REGISTRY_URL,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    WEBHOOK_USERNAME: username,
+    WEBHOOK_PASSWORD: password,
+    TOPIC_PREFIX: uniqueName('it.gw'),
+    TOPIC_PARTITIONS: '3',
+    TOPIC_REPLICATION_FACTOR: '1',
+    LOG_LEVEL: 'debug',
+    ...overrides,
+  });
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const gateway = createGateway(config, { logger: createLogger({ level: config.logLevel, destination }), contract: contract(), metrics: createMetrics({ collectDefault: false }) });
+  const port = await gateway.start();
+  if (waitReady) await gateway.ready();
+  const url = `${protocol}://127.0.0.1:${port}${config.webhookPath}`;
+  const topics = gatewayTopics(config);
+  let admin: Admin | undefined;
+
+  return {
+    url,
+    config,
+    gateway,
+    topics,
+    username,
+    password,
+    logs,
+    post(body, { auth = basic(username, password), contentType = 'application/json', headers = {} } = {}) {
+      return fetch(url, {
+        method: 'POST',
+        headers: { ...(auth === null ? {} : { authorization: auth }), ...(contentType === null ? {} : { 'content-type': contentType }), ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    },
+    async counts() {
+      if (!admin) {
+        admin = testKafka('it-gw-counts').admin();
+        await admin.connect();
+      }
+      const out: Record<string, number> = {};
+      for (const topic of topics) out[topic] = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+      return out;
+    },
+    async stop() {
+      await gateway.stop();
+      await admin?.disconnect();
+    },
+  };
+}
