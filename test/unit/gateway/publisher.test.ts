@@ -1,0 +1,108 @@
+// The publisher's own logic — batching, withdrawal, error propagation — with a recording
+// stand-in for the producer. What Kafka does with the batches is tested against Kafka.
+import { describe, expect, it } from 'vitest';
+import type { ProducerBatch } from 'kafkajs';
+import { createPublisher } from '../../../gateway/ingest/publisher.ts';
+
+function recordingProducer() {
+  const batches: ProducerBatch[] = [];
+  let gate: Promise<void> | undefined;
+  let openGate = (): void => undefined;
+  let failure: unknown;
+  return {
+    batches,
+    /** Batches sent from now on wait until open(). */
+    close() {
+      gate = new Promise<void>((resolve) => (openGate = resolve));
+    },
+    open() {
+      gate = undefined;
+      openGate();
+    },
+    failWith(err: unknown) {
+      failure = err;
+    },
+    producer: {
+      async sendBatch(batch: ProducerBatch) {
+        batches.push(batch);
+        if (failure) throw failure;
+        if (gate) await gate;
+        return [];
+      },
+    },
+  };
+}
+
+const event = (n: number, topic = 't') => ({ topic, message: { key: `k${n}`, value: `v${n}` } });
+const count = (b: ProducerBatch) => (b.topicMessages ?? []).reduce((n, t) => n + t.messages.length, 0);
+
+describe('publisher', () => {
+  it('events published together → one batch with acks=all, grouped by topic', async () => {
+    const r = recordingProducer();
+    const p = createPublisher({ producer: r.producer as never, lingerMs: 5, maxBatchMessages: 100 });
+    await Promise.all([p.publish(event(1, 'a')), p.publish(event(2, 'b')), p.publish(event(3, 'a'))]);
+    expect(r.batches).toHaveLength(1);
+    expect(r.batches[0]!.acks).toBe(-1);
+    expect(r.batches[0]!.topicMessages!.map((t) => [t.topic, t.messages.length])).toEqual([['a', 2], ['b', 1]]);
+  });
+
+  it('more than maxBatchMessages → several batches, none larger than the maximum', async () => {
+    const r = recordingProducer();
+    const p = createPublisher({ producer: r.producer as never, lingerMs: 5, maxBatchMessages: 4 });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => p.publish(event(i))));
+    expect(r.batches.map(count)).toEqual([4, 4, 2]);
+  });
+
+  it('events arriving while a batch is in flight → sent together in the next one', async () => {
+    const r = recordingProducer();
+    r.close();
+    const p = createPublisher({ producer: r.producer as never, lingerMs: 0, maxBatchMessages: 100 });
+    const first = p.publish(event(0));
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [p.publish(event(1)), p.publish(event(2)), p.publish(event(3))];
+    r.open();
+    await Promise.all([first, ...later]);
+    expect(r.batches.map(count)).toEqual([1, 3]);
+  });
+
+  it('a caller that gives up while its event is queued → the event is never sent', async () => {
+    const r = recordingProducer();
+    r.close();
+    const p = createPublisher({ producer: r.producer as never, lingerMs: 0, maxBatchMessages: 100 });
+    const first = p.publish(event(0));
+    await new Promise((resolve) => setImmediate(resolve));
+    const controller = new AbortController();
+    const gaveUp = p.publish(event(1), controller.signal);
+    controller.abort(new Error('budget'));
+    await expect(gaveUp).rejects.toThrow('budget');
+    r.open();
+    await first;
+    await p.flush();
+    expect(r.batches.map(count)).toEqual([1]);
+  });
+
+  it('a caller that gives up after its event was sent → onAcked still runs when Kafka acknowledges', async () => {
+    const r = recordingProducer();
+    r.close();
+    const p = createPublisher({ producer: r.producer as never, lingerMs: 0, maxBatchMessages: 100 });
+    const controller = new AbortController();
+    let acked = false;
+    const pending = p.publish(event(1), controller.signal, () => (acked = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(new Error('budget'));
+    await expect(pending).rejects.toThrow('budget');
+    expect(acked).toBe(false);
+    r.open();
+    await p.flush();
+    expect(acked).toBe(true);
+  });
+
+  it('the producer fails → every caller of that batch is rejected with its error', async () => {
+    const r = recordingProducer();
+    r.failWith(new Error('broker gone'));
+    const p = createPublisher({ producer: r.producer as never, lingerMs: 1, maxBatchMessages: 100 });
+    const results = await Promise.allSettled([p.publish(event(1)), p.publish(event(2))]);
+    expect(results.map((x) => x.status)).toEqual(['rejected', 'rejected']);
+    expect((results[0] as PromiseRejectedResult).reason).toEqual(new Error('broker gone'));
+  });
+});
