@@ -1,0 +1,26 @@
+// npm run dev — everything a newcomer needs running, in one command: the local stack, then a
+// gateway on it (port 8080, or PORT) with fresh credentials printed once. Ctrl-C stops the
+// gateway; the stack stays up (npm run stack:down stops it).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { projectRoot, stackSettings } from './settings.ts';
+import { up } from './stack.ts';
+
+const report = (message: string): void => {
+  process.stderr.write(`dev: ${message}\n`);
+};
+
+const { env } = await up(stackSettings(), report);
+const username = process.env.WEBHOOK_USERNAME ?? 'cometchat';
+const password = process.env.WEBHOOK_PASSWORD ?? randomBytes(18).toString('base64url');
+const port = process.env.PORT ?? '8080';
+report(`gateway on http://127.0.0.1:${port}/webhooks/cometchat, Basic credentials ${username} / ${password}`);
+report(`try: npm run send -- message_sent --user ${username} --password ${password}`);
+
+const gateway = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(projectRoot, 'gateway', 'main.ts')], {
+  stdio: 'inherit',
+  env: { ...process.env, ...env, WEBHOOK_USERNAME: username, WEBHOOK_PASSWORD: password, PORT: port },
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => gateway.kill('SIGTERM'));
+gateway.on('exit', (code) => process.exit(code ?? 0));
