@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findJava } from './java.ts';
 import { cached, copyDependencies } from './maven.ts';
-import { markerFor, type ManagedProcess } from './processes.ts';
+import { managedProcess } from './processes.ts';
 import { kafkaAnswers } from './probes.ts';
 import { kafkaBrokers, projectRoot, type StackSettings } from './settings.ts';
 import type { Component } from './component.ts';
@@ -61,11 +61,7 @@ export function kafkaComponent(settings: StackSettings): Component {
   const home = path.join(settings.dir, 'kafka');
   const dataDir = path.join(home, 'data');
   const logFile = path.join(settings.logDir, 'kafka.log');
-  const proc: ManagedProcess = {
-    name: 'kafka',
-    pidFile: path.join(settings.dir, 'kafka.pid'),
-    marker: markerFor('kafka', settings.dir),
-  };
+  const proc = managedProcess('kafka', settings.dir);
 
   return {
     proc,

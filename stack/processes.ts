@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ManagedProcess {
@@ -14,8 +15,9 @@ export interface ManagedProcess {
   readonly marker: string;
 }
 
-export function markerFor(name: string, stackDir: string): string {
-  return `-Dcometchat.stack=${name}@${stackDir}`;
+/** The process `name` of the stack in `stackDir`: `<stackDir>/<name>.pid`, and its marker. */
+export function managedProcess(name: string, stackDir: string): ManagedProcess {
+  return { name, pidFile: path.join(stackDir, `${name}.pid`), marker: `-Dcometchat.stack=${name}@${stackDir}` };
 }
 
 function commandLine(pid: number): string | undefined {

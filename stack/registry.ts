@@ -6,7 +6,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { findJava } from './java.ts';
 import { cached, copyArtifact, untar } from './maven.ts';
-import { markerFor, type ManagedProcess } from './processes.ts';
+import { managedProcess } from './processes.ts';
 import { registryAnswers } from './probes.ts';
 import { registryUrl, type StackSettings } from './settings.ts';
 import type { Component } from './component.ts';
@@ -14,11 +14,7 @@ import type { Component } from './component.ts';
 export function registryComponent(settings: StackSettings): Component {
   const { version, port, managementPort, heapMb } = settings.registry;
   const home = path.join(settings.dir, 'registry');
-  const proc: ManagedProcess = {
-    name: 'registry',
-    pidFile: path.join(settings.dir, 'registry.pid'),
-    marker: markerFor('registry', settings.dir),
-  };
+  const proc = managedProcess('registry', settings.dir);
 
   return {
     proc,
