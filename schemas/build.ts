@@ -2,13 +2,17 @@
 // Those files are what gets registered; a unit test fails when they lag behind the sources.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { assembleTrigger, formatSchema, loadSharedTypes, registeredSchemaFile } from './assemble.ts';
+import { assembleTrigger, formatSchema, loadSharedTypes, registeredSchemaFile, schemasDir } from './assemble.ts';
 import { TRIGGERS } from './catalog.ts';
+import { generateTypes } from './typescript.ts';
 
 const shared = loadSharedTypes();
-for (const trigger of TRIGGERS.keys()) {
+const schemas = [...TRIGGERS.keys()].map((trigger) => {
+  const schema = assembleTrigger(trigger, shared);
   const file = registeredSchemaFile(trigger);
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, formatSchema(assembleTrigger(trigger, shared)));
-}
-process.stdout.write(`wrote ${TRIGGERS.size} schemas to ${path.dirname(registeredSchemaFile('x'))}\n`);
+  writeFileSync(file, formatSchema(schema));
+  return schema;
+});
+writeFileSync(path.join(schemasDir, 'records.ts'), generateTypes(schemas));
+process.stdout.write(`wrote ${schemas.length} schemas to ${path.dirname(registeredSchemaFile('x'))} and their types to schemas/records.ts\n`);

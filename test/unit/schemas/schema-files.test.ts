@@ -5,6 +5,9 @@ import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { assembleTrigger, formatSchema, loadSharedTypes, registeredSchemaFile, type AvroField, type AvroRecord } from '../../../schemas/assemble.ts';
 import { TRIGGERS } from '../../../schemas/catalog.ts';
+import { generateTypes } from '../../../schemas/typescript.ts';
+import path from 'node:path';
+import { schemasDir } from '../../../schemas/assemble.ts';
 
 const triggers = [...TRIGGERS.keys()];
 const registered = (trigger: string) => JSON.parse(readFileSync(registeredSchemaFile(trigger), 'utf8')) as AvroRecord;
@@ -29,6 +32,10 @@ function records(schema: unknown, out: AvroRecord[] = []): AvroRecord[] {
 describe('schemas/registered', () => {
   it.each(triggers)('%s: the committed file is what the sources assemble to (run npm run schemas:build if not)', (trigger) => {
     expect(readFileSync(registeredSchemaFile(trigger), 'utf8')).toBe(formatSchema(assembleTrigger(trigger, loadSharedTypes())));
+  });
+
+  it('schemas/records.ts holds the types of exactly these schemas (run npm run schemas:build if not)', () => {
+    expect(readFileSync(path.join(schemasDir, 'records.ts'), 'utf8')).toBe(generateTypes(triggers.map(registered)));
   });
 
   it.each(triggers)('%s: parses on its own (self-contained, no references)', (trigger) => {
