@@ -1,0 +1,41 @@
+// moderation: an audit log of approved and blocked messages, with the rule that fired.
+import type { ModerationData } from '../schemas/records.ts';
+import type { ConsumerProgram } from './program.ts';
+import { applyOnce } from './store.ts';
+
+const schema = `
+CREATE TABLE IF NOT EXISTS audit (
+  event_id TEXT NOT NULL,
+  hit INTEGER NOT NULL,         -- 0 when no rule is named
+  trigger TEXT NOT NULL,
+  decision TEXT NOT NULL,       -- approved or blocked
+  decided_by TEXT NOT NULL,     -- engine or moderator
+  message_id TEXT,
+  conversation_id TEXT,
+  sender TEXT,
+  text TEXT,
+  rule_id TEXT,
+  rule_name TEXT,
+  reason TEXT,
+  at_s INTEGER,
+  PRIMARY KEY (event_id, hit)
+);`;
+
+export const moderation: ConsumerProgram = {
+  category: 'moderation',
+  schema,
+  createHandler({ db }) {
+    const insert = db.prepare('INSERT INTO audit (event_id, hit, trigger, decision, decided_by, message_id, conversation_id, sender, text, rule_id, rule_name, reason, at_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    return (event) =>
+      applyOnce(db, event.eventId, event.trigger, () => {
+        const { message, moderation: hits } = (event.record as { data: ModerationData }).data ?? {};
+        const decision = event.trigger === 'moderation_engine_blocked' ? 'blocked' : 'approved';
+        const decidedBy = event.trigger === 'moderation_manual_approved' ? 'moderator' : 'engine';
+        const rows = hits && hits.length > 0 ? hits : [null];
+        rows.forEach((hit, i) => {
+          insert.run(event.eventId, i, event.trigger, decision, decidedBy, message?.id ?? null, message?.conversationId ?? null, message?.sender ?? null, message?.data?.text ?? null,
+            hit?.rule?.id ?? null, hit?.rule?.name ?? null, hit?.condition?.message ?? null, hit?.rule?.blockedAt ?? message?.sentAt ?? null);
+        });
+      });
+  },
+};

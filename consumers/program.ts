@@ -1,0 +1,21 @@
+// What a sample consumer program is: a category, the tables it keeps, and a handler that
+// applies one event to them (once: see store.ts).
+import type { Category } from '../schemas/catalog.ts';
+import type { Logger } from 'pino';
+import type { MediaResolver } from './media.ts';
+import type { ConsumedEvent } from './runtime.ts';
+import type { Store } from './store.ts';
+
+export interface ProgramDeps {
+  readonly db: Store;
+  readonly logger: Logger;
+  /** Only the messages program uses it; undefined when COMETCHAT_APP_ID/API_KEY are not set. */
+  readonly media: MediaResolver | undefined;
+}
+
+export interface ConsumerProgram {
+  readonly category: Category;
+  /** CREATE TABLE IF NOT EXISTS … for the program's output. */
+  readonly schema: string;
+  createHandler(deps: ProgramDeps): (event: ConsumedEvent) => Promise<'applied' | 'duplicate'> | 'applied' | 'duplicate';
+}
