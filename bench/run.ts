@@ -1,0 +1,213 @@
+// npm run bench [-- --seconds 15 --connections 64 --soak 600 --profile]
+// Measures, in one run on this machine: (1) the HTTP ceiling — a bare Koa app answering the same
+// requests; (2) the Kafka ceiling — kafkajs producing as many pre-encoded records of the same mix,
+// in batches, acks=-1; (3) the gateway, full path, each 200 after Kafka's acknowledgement — then
+// the gateway again at 50% of its maximum rate. Writes bench/results/<time>.json and .md.
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { projectRoot, stackSettings } from '../stack/settings.ts';
+import { up } from '../stack/stack.ts';
+import { benchBody, mixTriggers } from './mix.ts';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '15' },
+    connections: { type: 'string', default: '64' },
+    soak: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+  },
+});
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const resultsDir = path.join(projectRoot, 'bench', 'results');
+mkdirSync(resultsDir, { recursive: true });
+const stamp = new Date().toISOString().replaceAll(':', '-').slice(0, 19);
+const log = (message: string): void => void process.stderr.write(`bench: ${message}\n`);
+
+const { env } = await up(stackSettings(), log);
+const run = `bench-${Date.now().toString(36)}`;
+const prefix = `bench.${Date.now().toString(36)}`;
+const username = 'bench';
+const password = 'bench-secret';
+const auth = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+
+/** Starts a Node child that prints {"port":…} or is ready at /readyz. */
+async function startChild(script: string, extraEnv: Record<string, string>, args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...args, path.join(projectRoot, script)], {
+    env: { ...process.env, ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const parsed = JSON.parse(line) as { port?: number; msg?: string };
+        if (parsed.port !== undefined) resolve(parsed.port);
+      } catch {
+        /* not JSON */
+      }
+    });
+  });
+  return { child, port };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+/** CPU time and RSS of a process, from /proc. */
+function sample(pid: number): { cpuSeconds: number; rssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(stat[11]) + Number(stat[12]);
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+  return { cpuSeconds: ticks / 100, rssMb: Math.round(rssKb / 102.4) / 10 };
+}
+
+interface LoadResult {
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p99: number; p99_9: number; max: number };
+  requests: number;
+  errors: number;
+  non2xx: number;
+  cpuPercent?: number;
+  peakRssMb?: number;
+  rssMb?: number[];
+}
+
+async function load(port: number, { rate, duration, pid }: { rate?: number; duration: number; pid?: number }): Promise<LoadResult> {
+  let n = 0;
+  const slots = mixTriggers();
+  const samples: { cpuSeconds: number; rssMb: number }[] = [];
+  const timer = pid ? setInterval(() => samples.push(sample(pid)), 250) : undefined;
+  const first = pid ? sample(pid) : undefined;
+  const started = performance.now();
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/webhooks/cometchat`,
+    method: 'POST',
+    connections,
+    duration,
+    ...(rate ? { overallRate: rate } : {}),
+    headers: { 'content-type': 'application/json', authorization: auth },
+    requests: [{ setupRequest: (req) => ({ ...req, body: benchBody(n++, run, slots) }) }],
+  });
+  const elapsed = (performance.now() - started) / 1000;
+  if (timer) clearInterval(timer);
+  const out: LoadResult = {
+    requestsPerSecond: Math.round(result.requests.total / elapsed),
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, p99_9: result.latency.p99_9, max: result.latency.max },
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+  if (pid && first && samples.length > 0) {
+    const last = samples[samples.length - 1]!;
+    out.cpuPercent = Math.round(((last.cpuSeconds - first.cpuSeconds) / elapsed) * 100);
+    out.peakRssMb = Math.max(...samples.map((s) => s.rssMb));
+    out.rssMb = samples.filter((_, i) => i % 4 === 0).map((s) => s.rssMb);
+  }
+  return out;
+}
+
+log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; load generator, gateway and Kafka share it`);
+
+// 1. HTTP ceiling.
+const bare = await startChild('bench/bare-koa.ts', { PORT: '0' });
+log(`HTTP ceiling: bare Koa, ${connections} connections, ${seconds} s`);
+await load(bare.port, { duration: 2 }); // warm-up
+const httpCeiling = await load(bare.port, { duration: seconds, pid: bare.child.pid! });
+await stopChild(bare.child);
+
+// 3. Gateway (before the Kafka ceiling, which needs its request count).
+const gatewayEnv = { PORT: '0', WEBHOOK_USERNAME: username, WEBHOOK_PASSWORD: password, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '3', TOPIC_REPLICATION_FACTOR: '1' };
+const profileArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}/profile-${stamp}`] : [];
+const gatewayChild = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...profileArgs, path.join(projectRoot, 'gateway', 'main.ts')], {
+  env: { ...process.env, ...env, ...gatewayEnv, PORT: '18199' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const gatewayPort = 18199;
+for (let i = 0; ; i++) {
+  const ready = await fetch(`http://127.0.0.1:${gatewayPort}/readyz`).then((r) => r.ok, () => false);
+  if (ready) break;
+  if (i > 240) throw new Error('the gateway did not become ready');
+  await new Promise((resolve) => setTimeout(resolve, 250));
+}
+log(`gateway: ${connections} connections, ${seconds} s`);
+await load(gatewayPort, { duration: 2 }); // warm-up: JIT, producer, topic metadata
+const gateway = await load(gatewayPort, { duration: seconds, pid: gatewayChild.pid! });
+const halfRate = Math.max(1, Math.round(gateway.requestsPerSecond / 2));
+log(`gateway at 50% of its maximum: ${halfRate} requests/s, ${seconds} s`);
+const gatewayHalf = await load(gatewayPort, { duration: seconds, rate: halfRate, pid: gatewayChild.pid! });
+let soak: LoadResult | undefined;
+if (values.soak) {
+  log(`soak: ${halfRate} requests/s for ${values.soak} s`);
+  soak = await load(gatewayPort, { duration: Number(values.soak), rate: halfRate, pid: gatewayChild.pid! });
+}
+await stopChild(gatewayChild);
+
+// 2. Kafka ceiling: as many records as the gateway took at full speed.
+log(`Kafka ceiling: ${gateway.requests} pre-encoded records in batches of 500, acks=-1`);
+const kafkaCeiling = await new Promise<Record<string, unknown>>((resolve, reject) => {
+  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(projectRoot, 'bench', 'kafka-ceiling.ts'), '--records', String(gateway.requests), '--prefix', prefix], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d));
+  child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Record<string, unknown>) : reject(new Error(`kafka-ceiling exited ${code}`))));
+});
+
+let profileTop: { fn: string; percent: number }[] | undefined;
+if (values.profile) {
+  const dir = `${resultsDir}/profile-${stamp}`;
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (file) {
+    const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map<string, number>();
+    let total = 0;
+    profile.samples.forEach((id, i) => {
+      const node = byId.get(id)!;
+      const name = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').slice(-2).join('/')}:${node.callFrame.lineNumber + 1}`;
+      if (node.callFrame.functionName === '(idle)') return;
+      self.set(name, (self.get(name) ?? 0) + profile.timeDeltas[i]!);
+      total += profile.timeDeltas[i]!;
+    });
+    profileTop = [...self].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([fn, t]) => ({ fn, percent: Math.round((t / total) * 1000) / 10 }));
+  }
+}
+
+const results = {
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  connections,
+  seconds,
+  httpCeiling,
+  kafkaCeiling,
+  gateway,
+  gatewayAtHalfRate: { rate: halfRate, ...gatewayHalf },
+  ...(soak ? { soak: { rate: halfRate, ...soak } } : {}),
+  gatewayShareOfHttpCeiling: Math.round((gateway.requestsPerSecond / httpCeiling.requestsPerSecond) * 100) / 100,
+  ...(profileTop ? { profileTop } : {}),
+};
+const row = (name: string, r: LoadResult) => `| ${name} | ${r.requestsPerSecond} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.p99_9} | ${r.latencyMs.max} | ${r.errors + r.non2xx} | ${r.cpuPercent ?? ''} | ${r.peakRssMb ?? ''} |`;
+const kc = kafkaCeiling as { recordsPerSecond: number; batchLatencyMs: { p50: number; p99: number; p99_9: number } };
+const markdown = [
+  `Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; ${connections} connections, ${seconds} s per run; load generator, gateway, Kafka and registry on the same machine.`,
+  '',
+  '| run | req/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | CPU % | peak RSS MB |',
+  '|---|---|---|---|---|---|---|---|---|',
+  row('HTTP ceiling (bare Koa)', httpCeiling),
+  `| Kafka ceiling (records/s; batch latency) | ${kc.recordsPerSecond} | ${kc.batchLatencyMs.p50} | ${kc.batchLatencyMs.p99} | ${kc.batchLatencyMs.p99_9} | | | | |`,
+  row('gateway, full path, acks=-1', gateway),
+  row(`gateway at 50% (${halfRate} req/s)`, gatewayHalf),
+  ...(soak ? [row(`soak at 50% for ${values.soak} s`, soak)] : []),
+  '',
+  `Gateway throughput = ${Math.round(results.gatewayShareOfHttpCeiling * 100)}% of the HTTP ceiling.`,
+  ...(profileTop ? ['', 'Gateway CPU profile, top self time:', ...profileTop.slice(0, 5).map((p) => `- ${p.percent}% ${p.fn}`)] : []),
+].join('\n');
+writeFileSync(path.join(resultsDir, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(path.join(resultsDir, `${stamp}.md`), `${markdown}\n`);
+process.stdout.write(`${markdown}\n\nwritten: bench/results/${stamp}.json, .md\n`);
