@@ -2,12 +2,12 @@
 // having cost us no parsing. Every candidate is compared in constant time (SHA-256 digests of
 // equal length into timingSafeEqual), and every configured pair is always compared, so neither
 // the position of a match nor the length of a guess shows in the timing.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type { Credential } from '../config.ts';
 import { GatewayError } from './errors.ts';
 
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+const digest = (value: string): Buffer => hash('sha256', value, 'buffer');
 
 /** The `user:password` of an Authorization header, or undefined when it is not well-formed Basic. */
 export function basicCredentials(header: string | undefined): string | undefined {

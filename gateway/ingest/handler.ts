@@ -55,8 +55,7 @@ export function createIngestHandler({
       return;
     }
 
-    const signal = AbortSignal.timeout(ackTimeoutMs);
-    const published = publisher.publish(routed.event, signal, () => dedupe.remember(eventId));
+    const published = publisher.publish(routed.event, { timeoutMs: ackTimeoutMs, onAcked: () => dedupe.remember(eventId) });
     inFlight.set(eventId, published);
     try {
       await published;

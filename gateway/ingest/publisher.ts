@@ -13,14 +13,19 @@ export interface OutgoingEvent {
 
 export interface Publisher {
   /**
-   * Resolves once Kafka acknowledged the event; rejects when sending failed or `signal`
-   * aborted first (then the event is withdrawn if it is still queued). `onAcked` runs when Kafka
-   * acknowledges the event even if the caller had stopped waiting.
+   * Resolves once Kafka acknowledged the event; rejects with PublishTimeoutError when that took
+   * longer than `timeoutMs` (then the event is withdrawn if it is still queued), or with the
+   * producer's error. `onAcked` runs when Kafka acknowledges the event even if the caller had
+   * stopped waiting.
    */
-  publish(event: OutgoingEvent, signal?: AbortSignal, onAcked?: () => void): Promise<void>;
+  publish(event: OutgoingEvent, options?: { timeoutMs?: number; onAcked?: () => void }): Promise<void>;
   /** Sends what is queued and waits for every batch in flight. */
   flush(): Promise<void>;
   readonly queued: number;
+}
+
+export class PublishTimeoutError extends Error {
+  override readonly name = 'PublishTimeoutError';
 }
 
 interface Pending {
@@ -28,7 +33,9 @@ interface Pending {
   resolve(): void;
   reject(err: unknown): void;
   onAcked: (() => void) | undefined;
+  timer: NodeJS.Timeout | undefined;
   withdrawn: boolean;
+  settled: boolean;
 }
 
 export interface PublisherHooks {
@@ -47,6 +54,13 @@ export function createPublisher({
   hooks?: PublisherHooks;
 }): Publisher {
   let queue: Pending[] = [];
+  /** Events handed to the producer (they can no longer be withdrawn). */
+  const sentOrSending = new WeakSet<Pending>();
+
+  function settle(p: Pending): void {
+    if (p.timer) clearTimeout(p.timer);
+    p.settled = true;
+  }
   let inFlight: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
@@ -62,6 +76,7 @@ export function createPublisher({
     const batch = queue.filter((p) => !p.withdrawn).slice(0, maxBatchMessages);
     queue = queue.filter((p) => !p.withdrawn).slice(batch.length);
     if (batch.length === 0) return;
+    for (const p of batch) sentOrSending.add(p);
     const byTopic = new Map<string, Message[]>();
     for (const p of batch) {
       const list = byTopic.get(p.event.topic) ?? [];
@@ -75,12 +90,16 @@ export function createPublisher({
         hooks.onBatch?.({ messages: batch.length, durationMs: performance.now() - started });
         for (const p of batch) {
           p.onAcked?.();
+          settle(p);
           p.resolve();
         }
       },
       (error: unknown) => {
         hooks.onBatch?.({ messages: batch.length, durationMs: performance.now() - started, error });
-        for (const p of batch) p.reject(error);
+        for (const p of batch) {
+          settle(p);
+          p.reject(error);
+        }
       },
     );
     await inFlight;
@@ -90,19 +109,19 @@ export function createPublisher({
   }
 
   return {
-    publish(event, signal, onAcked) {
+    publish(event, { timeoutMs, onAcked } = {}) {
       return new Promise<void>((resolve, reject) => {
-        const pending: Pending = { event, resolve, reject, onAcked, withdrawn: false };
-        if (signal?.aborted) return reject(signal.reason);
-        signal?.addEventListener(
-          'abort',
-          () => {
+        const pending: Pending = { event, resolve, reject, onAcked, timer: undefined, withdrawn: false, settled: false };
+        if (timeoutMs !== undefined) {
+          // One plain timer per event: cheaper on the hot path than an AbortSignal.
+          pending.timer = setTimeout(() => {
+            if (pending.settled) return;
+            pending.settled = true;
             // Still queued: withdraw it, so it is not sent after the caller was refused.
-            if (queue.includes(pending)) pending.withdrawn = true;
-            reject(signal.reason);
-          },
-          { once: true },
-        );
+            if (!sentOrSending.has(pending)) pending.withdrawn = true;
+            reject(new PublishTimeoutError(`Kafka did not acknowledge within ${timeoutMs} ms`));
+          }, timeoutMs);
+        }
         queue.push(pending);
         schedule();
       });
