@@ -2,6 +2,7 @@
 // error mapper, then routes. On the webhook route, credentials are checked before the body is
 // read, the content type before it is parsed, and only then is it parsed and ingested.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
 import bodyParser from 'koa-bodyparser';
@@ -21,6 +22,8 @@ export interface AppDeps {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** The committed description of this interface (gateway/openapi.json), served as it is. */
+const OPENAPI = readFileSync(new URL('./openapi.json', import.meta.url), 'utf8');
 
 export function createApp({ config, logger, metrics, health, ingest }: AppDeps): Koa {
   const app = new Koa();
@@ -44,6 +47,10 @@ export function createApp({ config, logger, metrics, health, ingest }: AppDeps):
   const router = new Router();
   router.get('/healthz', (ctx) => health.healthz(ctx));
   router.get('/readyz', (ctx) => health.readyz(ctx));
+  router.get('/openapi.json', (ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = OPENAPI;
+  });
   router.get('/metrics', async (ctx) => {
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();

@@ -68,6 +68,12 @@ describe('gateway: the 35 documented events', () => {
     expect(metrics).toMatch(/gateway_ack_duration_seconds_count 35/);
   });
 
+  it('/openapi.json → the committed description of this interface', async () => {
+    const res = await fetch(gw.url.replace(gw.config.webhookPath, '/openapi.json'));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { openapi: string }).openapi).toBe('3.1.0');
+  });
+
   it('the logs hold neither the password nor the Authorization header', () => {
     const all = gw.logs.join('');
     expect(all.length).toBeGreaterThan(0);
