@@ -6,7 +6,7 @@ import { registeredSchemaFile, type AvroRecord } from './assemble.ts';
 import { eventIdOf, TRIGGERS, type TriggerSpec } from './catalog.ts';
 import { fromJson, toJson, type Conversion } from './convert.ts';
 import { ContractError } from './errors.ts';
-import { isJsonObject, type JsonObject } from './json-path.ts';
+import { exceedsDepth, isJsonObject, type JsonObject } from './json-path.ts';
 import { compilePlan, type RecordPlan } from './plan.ts';
 import { HEADER_BYTES, MAGIC_BYTE, unframe } from './wire-format.ts';
 
@@ -34,6 +34,13 @@ export interface Contract {
   decode(trigger: string, message: Buffer): { schemaId: number; record: JsonObject };
 }
 
+/**
+ * The deepest nesting accepted for conversion. CometChat's deepest documented payload has about
+ * 15 levels; a body nested thousands deep is hostile and would exhaust the stack of recursive
+ * code (canonical JSON for event ids), so it is refused before any of that runs.
+ */
+export const MAX_JSON_DEPTH = 64;
+
 export function loadCodec(spec: TriggerSpec): TriggerCodec {
   const schema = JSON.parse(readFileSync(registeredSchemaFile(spec.trigger), 'utf8')) as AvroRecord;
   // A registry per type: every trigger's schema defines the shared types again.
@@ -59,6 +66,9 @@ export function loadContract(): Contract {
         throw new ContractError('trigger_missing', 'the payload has no trigger', [{ path: '/trigger', problem: 'expected a string' }]);
       }
       const codec = codecOf(payload.trigger);
+      if (exceedsDepth(payload, MAX_JSON_DEPTH)) {
+        throw new ContractError('payload_too_deep', `the payload is nested deeper than ${MAX_JSON_DEPTH} levels`, [{ path: '', problem: `nested deeper than ${MAX_JSON_DEPTH} levels` }]);
+      }
       const eventId = eventIdOf(codec.spec, payload);
       const conversion = fromJson(payload, codec.plan, { eventId, receivedAt });
       return { ...conversion, codec, eventId, key: codec.spec.partitionKey(payload) ?? eventId };

@@ -11,6 +11,8 @@ export const CONTRACT_ERROR_CODES = [
   'identity_invalid',
   /** A required field cannot be represented in the schema. */
   'payload_unrepresentable',
+  /** JSON nested deeper than any CometChat payload (MAX_JSON_DEPTH levels). */
+  'payload_too_deep',
 ] as const;
 export type ContractErrorCode = (typeof CONTRACT_ERROR_CODES)[number];
 

@@ -31,3 +31,17 @@ export function describeJsonType(value: unknown): string {
   if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a number';
   return `${typeof value === 'object' ? 'an' : 'a'} ${typeof value}`;
 }
+
+/** Whether any value inside `root` is nested deeper than `max` levels (checked without recursion). */
+export function exceedsDepth(root: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}

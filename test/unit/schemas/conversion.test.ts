@@ -165,6 +165,18 @@ describe('conversion: what cannot be converted', () => {
     expectContractError(() => contract().convert({ trigger: 'message_pinned', data: {} }, RECEIVED_AT), 'trigger_unknown', ['/trigger']);
   });
 
+  it('JSON nested thousands of levels deep → payload_too_deep, not a stack overflow', () => {
+    for (const trigger of ['message_sent', 'group_created']) {
+      const payload = JSON.parse(`{"trigger":"${trigger}","data":{"message":{"id":"1"},"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`) as JsonObject;
+      expectContractError(() => contract().convert(payload, RECEIVED_AT), 'payload_too_deep', ['']);
+    }
+  });
+
+  it('the documented payloads are far from the depth limit', () => {
+    const payload = documented('message_edited');
+    expect(() => contract().convert(payload, RECEIVED_AT)).not.toThrow();
+  });
+
   it('the identity field mangled → identity_invalid at its path', () => {
     const payload = documented('message_sent');
     messageOf(payload).id = { not: 'an id' };
