@@ -22,6 +22,7 @@ export interface AppDeps {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const CLIENT_GONE = new Set(['ERR_HTTP_REQUEST_TIMEOUT', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
 /** The committed description of this interface (gateway/openapi.json), served as it is. */
 const OPENAPI = readFileSync(new URL('./openapi.json', import.meta.url), 'utf8');
 
@@ -30,7 +31,12 @@ export function createApp({ config, logger, metrics, health, ingest }: AppDeps):
   app.proxy = false;
   // Errors are answered by the error middleware; this only catches what escapes Koa itself.
   app.silent = true;
-  app.on('error', (err: unknown) => logger.error({ err }, 'unhandled application error'));
+  app.on('error', (err: unknown) => {
+    const e = err as { code?: string; type?: string; message?: string };
+    // A client that timed out or went away mid-request is the client's problem, not ours.
+    if (CLIENT_GONE.has(e.code ?? '') || e.type === 'request.aborted') logger.info({ code: e.code ?? e.type }, 'client connection ended early');
+    else logger.error({ err: { message: e.message, code: e.code } }, 'unhandled application error');
+  });
 
   app.use(async function requestContext(ctx: Context, next: Next) {
     const given = ctx.get('x-request-id');

@@ -14,6 +14,9 @@ export function createServer(config: GatewayConfig, app: Koa): GatewayServer {
     requestTimeout: config.requestTimeoutMs,
     headersTimeout: config.headersTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
+    // Node enforces the two timeouts above only when it sweeps connections (every 30 s by
+    // default): sweep often enough that a slow client is cut off close to its deadline.
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(config.headersTimeoutMs / 2))),
   };
   const server = config.tls
     ? https.createServer({ ...options, cert: config.tls.cert, key: config.tls.key, minVersion: 'TLSv1.2' }, app.callback())
