@@ -35,6 +35,8 @@ export default defineConfig({
           include: ['test/faults/**/*.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
+          // Each file runs a stack of its own; one at a time (npm run test:faults also says
+          // --no-file-parallelism, which is what vitest honours).
           fileParallelism: false,
         },
       },
