@@ -34,8 +34,10 @@ function kafkaLogger(logger: Logger) {
   return () =>
     ({ level, log: entry }: LogEntry) => {
       const { message, ...fields } = entry;
-      if (level <= kafkaLogLevel.ERROR) log.error(fields, message);
-      else if (level === kafkaLogLevel.WARN) log.warn(fields, message);
+      // kafkajs logs every failed response at ERROR, including the retriable ones it then
+      // retries (a broker's coordinator still loading, a leader moving). What actually fails
+      // reaches the gateway as an error and is logged there; kafkajs's own view is a warning.
+      if (level <= kafkaLogLevel.WARN) log.warn(fields, message);
       else log.debug(fields, message);
     };
 }
