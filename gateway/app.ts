@@ -3,6 +3,7 @@
 // read, the content type before it is parsed, and only then is it parsed and ingested.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { METHODS } from 'node:http';
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
 import bodyParser from 'koa-bodyparser';
@@ -50,7 +51,8 @@ export function createApp({ config, logger, metrics, health, ingest }: AppDeps):
   });
   app.use(createErrorMiddleware({ logger, retryAfterSeconds: config.retryAfterSeconds }));
 
-  const router = new Router();
+  // Every method Node knows, so that TRACE and friends get 405 with Allow (not 501).
+  const router = new Router({ methods: [...METHODS] });
   router.get('/healthz', (ctx) => health.healthz(ctx));
   router.get('/readyz', (ctx) => health.readyz(ctx));
   router.get('/openapi.json', (ctx) => {

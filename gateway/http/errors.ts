@@ -72,7 +72,8 @@ export function createErrorMiddleware({ logger, retryAfterSeconds }: { logger: L
       const fields = { code: err.code, status: err.status, requestId: ctx.state.requestId as string };
       // Only name, message and stack: parser errors carry the request body, which is not for logs.
       const cause = (err.cause ?? err) as Error;
-      if (err.status >= 500) logger.error({ ...fields, err: { type: cause.name, message: cause.message, stack: cause.stack } }, 'request failed');
+      if (err.status === 503) logger.warn({ ...fields, reason: cause.message }, 'request refused for now');
+      else if (err.status >= 500) logger.error({ ...fields, err: { type: cause.name, message: cause.message, stack: cause.stack } }, 'request failed');
       else logger.debug(fields, 'request refused');
     }
   };
