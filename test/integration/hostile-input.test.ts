@@ -172,3 +172,30 @@ describe('hostile and malformed input', () => {
     expect(gw.logs.join('')).not.toMatch(/"level":50/);
   });
 });
+
+describe('connection limit', () => {
+  it('more connections than MAX_CONNECTIONS → the extra ones are dropped, the others still served', async () => {
+    const gw = await startTestGateway({ MAX_CONNECTIONS: '4' });
+    const { port } = new URL(gw.url);
+    const open = await Promise.all(
+      Array.from({ length: 4 }, () => new Promise<net.Socket>((resolve) => {
+        const s = net.connect(Number(port), '127.0.0.1', () => resolve(s));
+      })),
+    );
+    try {
+      const extra = net.connect(Number(port), '127.0.0.1');
+      const dropped = await new Promise<boolean>((resolve) => {
+        extra.on('close', () => resolve(true));
+        extra.on('error', () => resolve(true));
+        setTimeout(() => resolve(false), 3000);
+      });
+      expect(dropped).toBe(true);
+    } finally {
+      open.forEach((s) => s.destroy());
+    }
+    // With the idle ones gone, requests are served again.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await gw.post(documented('call_ended'))).status).toBe(200);
+    await gw.stop();
+  });
+});

@@ -1,7 +1,9 @@
 // A real gateway for a test: its own topic prefix, port 0, the test stack's Kafka and registry,
 // logs captured in memory (so a test can search them for secrets).
 import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { auditedLogFile } from './log-audit.ts';
 import type { Admin } from 'kafkajs';
 import { loadConfig, type GatewayConfig } from '../../gateway/config.ts';
 import { createGateway, type Gateway } from '../../gateway/gateway.ts';
@@ -47,9 +49,12 @@ export async function startTestGateway(overrides: Record<string, string> = {}, {
     ...overrides,
   });
   const logs: string[] = [];
+  const secrets = [password, ...JSON.parse(overrides.WEBHOOK_EXTRA_CREDENTIALS ?? '[]').map((c: { password: string }) => c.password)];
+  const logFile = auditedLogFile(config.topicPrefix, [...secrets, `${username}:${password}`]);
   const destination = new Writable({
     write(chunk, _enc, done) {
       logs.push(String(chunk));
+      if (logFile) appendFileSync(logFile, chunk as Buffer);
       done();
     },
   });
