@@ -51,9 +51,15 @@ function log4jProperties(logFile: string): string {
   ].join('\n');
 }
 
-/** A KRaft cluster id: a random UUID, base64url without padding (22 characters). */
+/**
+ * A KRaft cluster id: a random UUID, base64url without padding (22 characters). Like Kafka's
+ * own Uuid.randomUuid, never one starting with "-": the format tool would read it as an option.
+ */
 export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 export function kafkaComponent(settings: StackSettings): Component {
