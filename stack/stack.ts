@@ -29,7 +29,7 @@ export function formatEnvFile(env: StackEnv): string {
 
 type Report = (message: string) => void;
 
-async function ensureRunning(component: Component, settings: StackSettings, report: Report): Promise<boolean> {
+async function ensureRunning(component: Component, settings: StackSettings, report: Report, onStart: () => void): Promise<boolean> {
   const { proc } = component;
   const existing = runningPid(proc);
   if (existing !== undefined) {
@@ -53,6 +53,7 @@ async function ensureRunning(component: Component, settings: StackSettings, repo
   const launch = await component.command(runtime);
   const started = Date.now();
   const pid = startDetached(proc, launch.bin, launch.args, { cwd: launch.cwd, logFile: component.logFile });
+  onStart();
   report(`${proc.name}: starting ${component.describe} (pid ${pid}), log ${path.relative(process.cwd(), component.logFile)}`);
   await waitUntilReady(proc, component.ready, { timeoutMs: settings.readyTimeoutMs, logFile: component.logFile });
   report(`${proc.name}: ready at ${component.address} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -101,9 +102,16 @@ export async function up(settings: StackSettings, report: Report = () => undefin
     // starts run side by side, since each JVM mostly waits on its own start-up.
     for (const component of all) if (runningPid(component.proc) === undefined) await component.install();
     // allSettled, not all: a failure of one must not leave the other starting unsupervised.
-    const outcomes = await Promise.allSettled(all.map((component) => ensureRunning(component, settings, report)));
+    const startedHere: Component[] = [];
+    const outcomes = await Promise.allSettled(all.map((component) => ensureRunning(component, settings, report, () => startedHere.push(component))));
     const failure = outcomes.find((o) => o.status === 'rejected');
-    if (failure) throw failure.reason;
+    if (failure) {
+      // Leave nothing behind that this call started: a half-started stack only holds ports.
+      for (const component of startedHere) {
+        if (await stop(component.proc)) report(`${component.proc.name}: stopped, because the stack could not come up`);
+      }
+      throw failure.reason;
+    }
     const started = outcomes.map((o) => o.status === 'fulfilled' && o.value);
     const env = stackEnv(settings);
     const tmp = `${settings.envFile}.tmp`;

@@ -2,6 +2,7 @@
 // `down` stops exactly what `up` started and leaves no data behind. Runs a second stack in its
 // own directory and ports, so it never disturbs a stack a developer has up.
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -128,5 +129,28 @@ describe('stack lifecycle (local processes)', () => {
     expect(existsSync(path.join(settings.dir, 'registry'))).toBe(false);
     expect(existsSync(settings.envFile)).toBe(false);
     expect(existsSync(path.join(settings.logDir, 'kafka.log'))).toBe(true);
+  });
+});
+
+describe('stack that cannot come up', () => {
+  it('one port taken by a stranger → up fails naming it, and stops what it had started', async () => {
+    const failing = stackSettings({
+      STACK_DIR: mkdtempSync(path.join(os.tmpdir(), 'stack-failing-')),
+      STACK_CACHE_DIR: path.join(projectRoot, '.stack', 'cache'),
+      STACK_KAFKA_PORT: '29592',
+      STACK_KAFKA_CONTROLLER_PORT: '29593',
+      STACK_REGISTRY_PORT: '29594',
+      STACK_REGISTRY_MANAGEMENT_PORT: '29595',
+    });
+    const stranger = net.createServer().listen(29594, '127.0.0.1');
+    await new Promise((resolve) => stranger.once('listening', resolve));
+    try {
+      await expect(up(failing)).rejects.toThrow(/registry: port 29594 on 127\.0\.0\.1 is taken/);
+      const [kafkaOfFailing] = components(failing).map((c) => c.proc);
+      expect(processesWithMarker(kafkaOfFailing!.marker)).toEqual([]);
+    } finally {
+      stranger.close();
+      await down(failing);
+    }
   });
 });
