@@ -17,6 +17,17 @@ import { ensureTopics, gatewayTopics } from './ingest/topics.ts';
 import type { Logger } from './logger.ts';
 import { closeServer, createServer, listen, type GatewayServer } from './server.ts';
 
+/** How long one start-up step (registering schemas, connecting the producer) may take. */
+const START_STEP_TIMEOUT_MS = 30_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export interface Gateway {
   readonly server: GatewayServer;
   readonly metrics: GatewayMetrics;
@@ -109,9 +120,15 @@ export function createGateway(config: GatewayConfig, { logger, contract = loadCo
         await admin.connect();
         const created = await ensureTopics(admin, gatewayTopics(config), { partitions: config.topicPartitions, replicationFactor: config.topicReplicationFactor });
         if (created.length > 0) log.info({ topics: created }, 'topics created');
-        const ids = await resolveSchemaIds({ contract, registry, registryUrl: config.schemaRegistryUrl, topicPrefix: config.topicPrefix, autoRegister: config.schemaAutoRegister });
+        // Bounded: the registry client sets no timeout of its own, and one stalled request must
+        // cost an attempt, not the whole start-up.
+        const ids = await withTimeout(
+          resolveSchemaIds({ contract, registry, registryUrl: config.schemaRegistryUrl, topicPrefix: config.topicPrefix, autoRegister: config.schemaAutoRegister }),
+          START_STEP_TIMEOUT_MS,
+          'resolving schema ids in the registry',
+        );
         for (const [trigger, id] of ids) schemaIds.set(trigger, id);
-        await producer.connect();
+        await withTimeout(producer.connect(), START_STEP_TIMEOUT_MS, 'connecting the producer');
         readiness.started = true;
         readiness.startupProblem = undefined;
         log.info({ schemas: ids.size, topics: gatewayTopics(config) }, 'ready');
@@ -141,7 +158,8 @@ export function createGateway(config: GatewayConfig, { logger, contract = loadCo
     async stop() {
       readiness.shuttingDown = true;
       await closeServer(server, config.shutdownGraceMs);
-      await started?.catch(() => undefined);
+      // A start-up attempt still under way ends at its next step; do not wait on a stalled one.
+      await withTimeout(started ?? Promise.resolve(), config.shutdownGraceMs, 'start-up').catch(() => undefined);
       await publisher.flush().catch((err: unknown) => log.error({ err }, 'events still queued at shutdown could not be sent'));
       await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
       log.info('stopped');
