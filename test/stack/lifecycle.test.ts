@@ -1,26 +1,17 @@
 // The local stack's promises: `up` is idempotent, a crashed process comes back on its own data,
 // `down` stops exactly what `up` started and leaves no data behind. Runs a second stack in its
 // own directory and ports, so it never disturbs a stack a developer has up.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runningPid } from '../../stack/processes.ts';
-import { projectRoot, stackSettings } from '../../stack/settings.ts';
 import { components, down, status, up } from '../../stack/stack.ts';
+import { isolatedStackSettings } from '../support/dedicated-stack.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const settings = stackSettings({
-  STACK_DIR: mkdtempSync(path.join(os.tmpdir(), 'stack-lifecycle-')),
-  // Reuse the project's unpacked runtimes: this test is about processes, not downloads.
-  STACK_CACHE_DIR: path.join(projectRoot, '.stack', 'cache'),
-  STACK_KAFKA_PORT: '29092',
-  STACK_KAFKA_CONTROLLER_PORT: '29093',
-  STACK_REGISTRY_PORT: '28081',
-  STACK_REGISTRY_MANAGEMENT_PORT: '29000',
-});
+const settings = isolatedStackSettings(29_092, 'lifecycle');
 const [kafkaProc, registryProc] = components(settings).map((c) => c.proc);
 const topic = 'lifecycle';
 const subject = 'lifecycle-value';
@@ -61,7 +52,7 @@ describe('stack lifecycle (local processes)', () => {
     const result = await up(settings);
     expect(result.started).toEqual(['kafka', 'registry']);
     expect(readFileSync(settings.envFile, 'utf8')).toBe(
-      `KAFKA_BROKERS=127.0.0.1:29092\nSCHEMA_REGISTRY_URL=http://127.0.0.1:28081/apis/ccompat/v7\n`,
+      `KAFKA_BROKERS=127.0.0.1:29092\nSCHEMA_REGISTRY_URL=http://127.0.0.1:29094/apis/ccompat/v7\n`,
     );
     expect((await status(settings)).map((s) => s.ready)).toEqual([true, true]);
   });
@@ -134,14 +125,7 @@ describe('stack lifecycle (local processes)', () => {
 
 describe('stack that cannot come up', () => {
   it('one port taken by a stranger → up fails naming it, and stops what it had started', async () => {
-    const failing = stackSettings({
-      STACK_DIR: mkdtempSync(path.join(os.tmpdir(), 'stack-failing-')),
-      STACK_CACHE_DIR: path.join(projectRoot, '.stack', 'cache'),
-      STACK_KAFKA_PORT: '29592',
-      STACK_KAFKA_CONTROLLER_PORT: '29593',
-      STACK_REGISTRY_PORT: '29594',
-      STACK_REGISTRY_MANAGEMENT_PORT: '29595',
-    });
+    const failing = isolatedStackSettings(29_592, 'failing');
     const stranger = net.createServer().listen(29594, '127.0.0.1');
     await new Promise((resolve) => stranger.once('listening', resolve));
     try {

@@ -17,15 +17,23 @@ export interface DedicatedStack {
   down(): Promise<void>;
 }
 
-export async function startDedicatedStack(portBase: number): Promise<DedicatedStack> {
-  const settings = stackSettings({
-    STACK_DIR: mkdtempSync(path.join(os.tmpdir(), 'stack-dedicated-')),
+/**
+ * Settings for a stack in a fresh temporary directory on ports portBase … portBase+3, reusing
+ * the project's unpacked runtimes (tests of processes, not of downloads).
+ */
+export function isolatedStackSettings(portBase: number, name = 'dedicated'): StackSettings {
+  return stackSettings({
+    STACK_DIR: mkdtempSync(path.join(os.tmpdir(), `stack-${name}-`)),
     STACK_CACHE_DIR: path.join(projectRoot, '.stack', 'cache'),
     STACK_KAFKA_PORT: String(portBase),
     STACK_KAFKA_CONTROLLER_PORT: String(portBase + 1),
     STACK_REGISTRY_PORT: String(portBase + 2),
     STACK_REGISTRY_MANAGEMENT_PORT: String(portBase + 3),
   });
+}
+
+export async function startDedicatedStack(portBase: number): Promise<DedicatedStack> {
+  const settings = isolatedStackSettings(portBase);
   const { env } = await up(settings);
   const byName = new Map(components(settings).map((c) => [c.proc.name, c.proc]));
   return {
