@@ -3,7 +3,7 @@
 // key that keeps order where order matters. The gateway and the consumers both import this.
 import { ContractError, type FieldProblem } from './errors.ts';
 import { canonicalJson, uuidV5 } from './event-id.ts';
-import { describeJsonType, isJsonObject, pointer, valueAt, type JsonObject } from './json-path.ts';
+import { describeJsonType, pointer, valueAt, type JsonObject } from './json-path.ts';
 import { NAMESPACE } from './assemble.ts';
 
 export const CATEGORIES = ['messages', 'users', 'groups', 'calls', 'moderation'] as const;
@@ -165,8 +165,4 @@ export function eventIdOf(spec: TriggerSpec, payload: JsonObject): string {
     throw new ContractError('identity_invalid', `${spec.trigger}: the fields that identify the event are missing or malformed`, problems);
   }
   return uuidV5(JSON.stringify([webhook, spec.trigger, ...values]));
-}
-
-export function isPayloadObject(payload: unknown): payload is JsonObject {
-  return isJsonObject(payload);
 }

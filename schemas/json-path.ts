@@ -10,10 +10,6 @@ export function pointer(segments: readonly string[]): string {
   return segments.map((s) => `/${s.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 
-export function child(parent: string, key: string): string {
-  return `${parent}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-}
-
 /** The value at `segments`, or undefined when any step is missing or not an object. */
 export function valueAt(root: unknown, segments: readonly string[]): unknown {
   let current = root;

@@ -5,11 +5,6 @@ import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-sc
 import { subjectFor, topicFor, type TriggerSpec } from './catalog.ts';
 import type { TriggerCodec } from './codec.ts';
 
-export interface SubjectOf {
-  readonly trigger: string;
-  readonly subject: string;
-}
-
 export function subjectOf(spec: TriggerSpec, topicPrefix?: string): string {
   return subjectFor(topicFor(spec.category, topicPrefix), spec.recordName);
 }

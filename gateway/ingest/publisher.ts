@@ -21,7 +21,6 @@ export interface Publisher {
   publish(event: OutgoingEvent, options?: { timeoutMs?: number; onAcked?: () => void }): Promise<void>;
   /** Sends what is queued and waits for every batch in flight. */
   flush(): Promise<void>;
-  readonly queued: number;
 }
 
 export class PublishTimeoutError extends Error {
@@ -135,9 +134,6 @@ export function createPublisher({
         if (inFlight) await inFlight;
         else await send();
       }
-    },
-    get queued() {
-      return queue.filter((p) => !p.withdrawn).length;
     },
   };
 }

@@ -4,7 +4,7 @@
 // refused: an unknown trigger is published unchanged to the unrouted topic, an unconvertible
 // payload to the dead-letter topic with the error in headers.
 import type { IHeaders } from 'kafkajs';
-import { topicFor, type Category } from '../../schemas/catalog.ts';
+import { CATEGORIES, topicFor, type Category } from '../../schemas/catalog.ts';
 import type { Contract, ConvertedEvent } from '../../schemas/codec.ts';
 import { ContractError } from '../../schemas/errors.ts';
 import type { OutgoingEvent } from './publisher.ts';
@@ -41,12 +41,8 @@ function cloudEventHeaders(e: { eventId: string; trigger: string; appId: unknown
 
 export function createRouter(options: RouterOptions) {
   const { contract, schemaIds } = options;
-  const topics = new Map<Category, string>();
-  const topicOf = (category: Category): string => {
-    let topic = topics.get(category);
-    if (!topic) topics.set(category, (topic = topicFor(category, options.topicPrefix)));
-    return topic;
-  };
+  // Computed once, not per event.
+  const topics = new Map<Category, string>(CATEGORIES.map((c) => [c, topicFor(c, options.topicPrefix)]));
 
   function toCategory(converted: ConvertedEvent, receivedAt: number): Routed {
     const { codec, eventId, record } = converted;
@@ -59,7 +55,7 @@ export function createRouter(options: RouterOptions) {
       eventId,
       trigger: codec.spec.trigger,
       mismatches: converted.mismatches,
-      event: { topic: topicOf(codec.spec.category), message: { key: converted.key, value: contract.encode(codec, record, schemaId), headers } },
+      event: { topic: topics.get(codec.spec.category)!, message: { key: converted.key, value: contract.encode(codec, record, schemaId), headers } },
     };
   }
 
