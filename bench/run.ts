@@ -1,4 +1,4 @@
-// npm run bench [-- --seconds 15 --connections 64 --soak 600 --profile]
+// npm run bench [-- --seconds 15 --connections 64 --soak 600 --profile --only gateway --workers 2]
 // Measures, in one run on this machine: (1) the HTTP ceiling — a bare Koa app answering the same
 // requests; (2) the Kafka ceiling — kafkajs producing as many pre-encoded records of the same mix,
 // in batches, acks=-1; (3) the gateway, full path, each 200 after Kafka's acknowledgement — then
@@ -11,8 +11,10 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { projectRoot, stackSettings } from '../stack/settings.ts';
+import { managedProcess, runningPid } from '../stack/processes.ts';
 import { up } from '../stack/stack.ts';
 import { benchBody, mixTriggers } from './mix.ts';
+import { paced } from './paced.ts';
 
 const { values } = parseArgs({
   options: {
@@ -20,16 +22,24 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '64' },
     soak: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    // Skip the ceilings, to iterate on the gateway alone (the report then has no ratio).
+    only: { type: 'string' },
+    // Gateway processes (GATEWAY_WORKERS): 1 is a single process, more use Node's cluster module.
+    workers: { type: 'string', default: '1' },
   },
 });
 const seconds = Number(values.seconds);
+if (values.only !== undefined && values.only !== 'gateway') throw new Error(`--only ${values.only}: the only run that can be measured alone is "gateway"`);
+const ceilings = values.only === undefined;
 const connections = Number(values.connections);
 const resultsDir = path.join(projectRoot, 'bench', 'results');
 mkdirSync(resultsDir, { recursive: true });
 const stamp = new Date().toISOString().replaceAll(':', '-').slice(0, 19);
 const log = (message: string): void => void process.stderr.write(`bench: ${message}\n`);
 
-const { env } = await up(stackSettings(), log);
+const settings = stackSettings();
+const { env } = await up(settings, log);
+const kafkaPid = runningPid(managedProcess('kafka', settings.dir));
 const run = `bench-${Date.now().toString(36)}`;
 const prefix = `bench.${Date.now().toString(36)}`;
 const username = 'bench';
@@ -62,11 +72,36 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await new Promise((resolve) => child.once('exit', resolve));
 }
 
-/** CPU time and RSS of a process, from /proc. */
-function sample(pid: number): { cpuSeconds: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticks = Number(stat[11]) + Number(stat[12]);
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+/** A process and its descendants (a gateway in cluster mode is a primary and its workers), from /proc. */
+function processTree(root: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) tree.push(...(parents.get(tree[i]!) ?? []));
+  return tree;
+}
+
+/** CPU seconds and RSS (MB) summed over processes, from /proc. */
+function sample(pids: readonly number[]): { cpuSeconds: number; rssMb: number } {
+  let ticks = 0;
+  let rssKb = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(stat[11]) + Number(stat[12]);
+      rssKb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
   return { cpuSeconds: ticks / 100, rssMb: Math.round(rssKb / 102.4) / 10 };
 }
 
@@ -76,39 +111,52 @@ interface LoadResult {
   requests: number;
   errors: number;
   non2xx: number;
+  /** Of the process under load (all its processes in cluster mode). */
   cpuPercent?: number;
+  cpuMicrosPerRequest?: number;
   peakRssMb?: number;
   rssMb?: number[];
+  /** Who else used the machine's CPU meanwhile: this process (the load generator) and the broker. */
+  loadGeneratorCpuPercent?: number;
+  kafkaCpuPercent?: number;
 }
 
 async function load(port: number, { rate, duration, pid }: { rate?: number; duration: number; pid?: number }): Promise<LoadResult> {
   let n = 0;
   const slots = mixTriggers();
+  const target = pid ? processTree(pid) : [];
+  const others = { self: [process.pid], kafka: kafkaPid ? [kafkaPid] : [] };
   const samples: { cpuSeconds: number; rssMb: number }[] = [];
-  const timer = pid ? setInterval(() => samples.push(sample(pid)), 250) : undefined;
-  const first = pid ? sample(pid) : undefined;
+  const timer = pid ? setInterval(() => samples.push(sample(target)), 250) : undefined;
+  const first = { target: sample(target), self: sample(others.self), kafka: sample(others.kafka) };
   const started = performance.now();
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}/webhooks/cometchat`,
-    method: 'POST',
-    connections,
-    duration,
-    ...(rate ? { overallRate: rate } : {}),
-    headers: { 'content-type': 'application/json', authorization: auth },
-    requests: [{ setupRequest: (req) => ({ ...req, body: benchBody(n++, run, slots) }) }],
-  });
+  const url = `http://127.0.0.1:${port}/webhooks/cometchat`;
+  const headers = { 'content-type': 'application/json', authorization: auth };
+  // At full speed autocannon (closed loop, `connections` busy); at a given rate an evenly paced open loop.
+  const result = rate
+    ? await paced({ url, rate, seconds: duration, headers, connections, body: () => benchBody(n++, run, slots) })
+    : await autocannon({ url, method: 'POST', connections, duration, headers, requests: [{ setupRequest: (req) => ({ ...req, body: benchBody(n++, run, slots) }) }] }).then((r) => ({
+        requests: r.requests.total,
+        latencyMs: { p50: r.latency.p50, p99: r.latency.p99, p99_9: r.latency.p99_9, max: r.latency.max },
+        errors: r.errors + r.timeouts,
+        non2xx: r.non2xx,
+      }));
   const elapsed = (performance.now() - started) / 1000;
   if (timer) clearInterval(timer);
+  const percent = (pids: number[], before: { cpuSeconds: number }) => Math.round(((sample(pids).cpuSeconds - before.cpuSeconds) / elapsed) * 100);
   const out: LoadResult = {
-    requestsPerSecond: Math.round(result.requests.total / elapsed),
-    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, p99_9: result.latency.p99_9, max: result.latency.max },
-    requests: result.requests.total,
-    errors: result.errors + result.timeouts,
+    requestsPerSecond: Math.round(result.requests / elapsed),
+    latencyMs: result.latencyMs,
+    requests: result.requests,
+    errors: result.errors,
     non2xx: result.non2xx,
+    loadGeneratorCpuPercent: percent(others.self, first.self),
+    ...(kafkaPid ? { kafkaCpuPercent: percent(others.kafka, first.kafka) } : {}),
   };
-  if (pid && first && samples.length > 0) {
-    const last = samples[samples.length - 1]!;
-    out.cpuPercent = Math.round(((last.cpuSeconds - first.cpuSeconds) / elapsed) * 100);
+  if (pid && samples.length > 0) {
+    const cpuSeconds = sample(target).cpuSeconds - first.target.cpuSeconds;
+    out.cpuPercent = Math.round((cpuSeconds / elapsed) * 100);
+    out.cpuMicrosPerRequest = Math.round((cpuSeconds / Math.max(1, result.requests)) * 1e6);
     out.peakRssMb = Math.max(...samples.map((s) => s.rssMb));
     out.rssMb = samples.filter((_, i) => i % 4 === 0).map((s) => s.rssMb);
   }
@@ -118,14 +166,17 @@ async function load(port: number, { rate, duration, pid }: { rate?: number; dura
 log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; load generator, gateway and Kafka share it`);
 
 // 1. HTTP ceiling.
-const bare = await startChild('bench/bare-koa.ts', { PORT: '0' });
-log(`HTTP ceiling: bare Koa, ${connections} connections, ${seconds} s`);
-await load(bare.port, { duration: 2 }); // warm-up
-const httpCeiling = await load(bare.port, { duration: seconds, pid: bare.child.pid! });
-await stopChild(bare.child);
+let httpCeiling: LoadResult | undefined;
+if (ceilings) {
+  const bare = await startChild('bench/bare-koa.ts', { PORT: '0' });
+  log(`HTTP ceiling: bare Koa, ${connections} connections, ${seconds} s`);
+  await load(bare.port, { duration: 2 }); // warm-up
+  httpCeiling = await load(bare.port, { duration: seconds, pid: bare.child.pid! });
+  await stopChild(bare.child);
+}
 
 // 3. Gateway (before the Kafka ceiling, which needs its request count).
-const gatewayEnv = { PORT: '0', WEBHOOK_USERNAME: username, WEBHOOK_PASSWORD: password, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '3', TOPIC_REPLICATION_FACTOR: '1' };
+const gatewayEnv = { PORT: '0', WEBHOOK_USERNAME: username, WEBHOOK_PASSWORD: password, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '3', TOPIC_REPLICATION_FACTOR: '1', GATEWAY_WORKERS: values.workers };
 const profileArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}/profile-${stamp}`] : [];
 const gatewayChild = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...profileArgs, path.join(projectRoot, 'gateway', 'main.ts')], {
   env: { ...process.env, ...env, ...gatewayEnv, PORT: '18199' },
@@ -152,8 +203,8 @@ if (values.soak) {
 await stopChild(gatewayChild);
 
 // 2. Kafka ceiling: as many records as the gateway took at full speed.
-log(`Kafka ceiling: ${gateway.requests} pre-encoded records in batches of 500, acks=-1`);
-const kafkaCeiling = await new Promise<Record<string, unknown>>((resolve, reject) => {
+if (ceilings) log(`Kafka ceiling: ${gateway.requests} pre-encoded records in batches of 500, acks=-1`);
+const kafkaCeiling = !ceilings ? undefined : await new Promise<Record<string, unknown>>((resolve, reject) => {
   const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(projectRoot, 'bench', 'kafka-ceiling.ts'), '--records', String(gateway.requests), '--prefix', prefix], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d));
@@ -184,28 +235,31 @@ const results = {
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
   connections,
   seconds,
-  httpCeiling,
-  kafkaCeiling,
+  gatewayWorkers: Number(values.workers),
+  ...(httpCeiling ? { httpCeiling } : {}),
+  ...(kafkaCeiling ? { kafkaCeiling } : {}),
   gateway,
   gatewayAtHalfRate: { rate: halfRate, ...gatewayHalf },
   ...(soak ? { soak: { rate: halfRate, ...soak } } : {}),
-  gatewayShareOfHttpCeiling: Math.round((gateway.requestsPerSecond / httpCeiling.requestsPerSecond) * 100) / 100,
+  ...(httpCeiling ? { gatewayShareOfHttpCeiling: Math.round((gateway.requestsPerSecond / httpCeiling.requestsPerSecond) * 100) / 100 } : {}),
   ...(profileTop ? { profileTop } : {}),
 };
-const row = (name: string, r: LoadResult) => `| ${name} | ${r.requestsPerSecond} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.p99_9} | ${r.latencyMs.max} | ${r.errors + r.non2xx} | ${r.cpuPercent ?? ''} | ${r.peakRssMb ?? ''} |`;
-const kc = kafkaCeiling as { recordsPerSecond: number; batchLatencyMs: { p50: number; p99: number; p99_9: number } };
+const row = (name: string, r: LoadResult) =>
+  `| ${name} | ${r.requestsPerSecond} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.p99_9} | ${r.latencyMs.max} | ${r.errors + r.non2xx} | ${r.cpuPercent ?? ''} | ${r.cpuMicrosPerRequest ?? ''} | ${r.peakRssMb ?? ''} | ${r.loadGeneratorCpuPercent ?? ''} | ${r.kafkaCpuPercent ?? ''} |`;
+const kc = kafkaCeiling as { recordsPerSecond: number; batchLatencyMs: { p50: number; p99: number; p99_9: number } } | undefined;
+const workersNote = results.gatewayWorkers > 1 ? ` (${results.gatewayWorkers} processes)` : '';
 const markdown = [
   `Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; ${connections} connections, ${seconds} s per run; load generator, gateway, Kafka and registry on the same machine.`,
   '',
-  '| run | req/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | CPU % | peak RSS MB |',
-  '|---|---|---|---|---|---|---|---|---|',
-  row('HTTP ceiling (bare Koa)', httpCeiling),
-  `| Kafka ceiling (records/s; batch latency) | ${kc.recordsPerSecond} | ${kc.batchLatencyMs.p50} | ${kc.batchLatencyMs.p99} | ${kc.batchLatencyMs.p99_9} | | | | |`,
-  row('gateway, full path, acks=-1', gateway),
-  row(`gateway at 50% (${halfRate} req/s)`, gatewayHalf),
+  '| run | req/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | CPU % | CPU µs/req | peak RSS MB | load generator CPU % | Kafka CPU % |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ...(httpCeiling ? [row('HTTP ceiling (bare Koa)', httpCeiling)] : []),
+  ...(kc ? [`| Kafka ceiling (records/s; batch latency) | ${kc.recordsPerSecond} | ${kc.batchLatencyMs.p50} | ${kc.batchLatencyMs.p99} | ${kc.batchLatencyMs.p99_9} | | | | | | | |`] : []),
+  row(`gateway${workersNote}, full path, acks=-1`, gateway),
+  row(`gateway${workersNote} at 50% (${halfRate} req/s)`, gatewayHalf),
   ...(soak ? [row(`soak at 50% for ${values.soak} s`, soak)] : []),
   '',
-  `Gateway throughput = ${Math.round(results.gatewayShareOfHttpCeiling * 100)}% of the HTTP ceiling.`,
+  ...(results.gatewayShareOfHttpCeiling !== undefined ? [`Gateway throughput = ${Math.round(results.gatewayShareOfHttpCeiling * 100)}% of the HTTP ceiling.`] : []),
   ...(profileTop ? ['', 'Gateway CPU profile, top self time:', ...profileTop.slice(0, 5).map((p) => `- ${p.percent}% ${p.fn}`)] : []),
 ].join('\n');
 writeFileSync(path.join(resultsDir, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);

@@ -1,0 +1,78 @@
+// An open-loop load at a steady rate, for latency below the maximum. autocannon's rate limit
+// lets every connection send its whole quota for the second at once and then wait, so its
+// "50%" is full speed for half of each second; here request i is due at start + i/rate, sent
+// on a free keep-alive connection (a new one when all are busy), and its latency counts from
+// when it was due, so a stall delays every request behind it (no coordinated omission).
+import http from 'node:http';
+
+export interface PacedResult {
+  readonly requests: number;
+  readonly requestsPerSecond: number;
+  readonly latencyMs: { p50: number; p99: number; p99_9: number; max: number };
+  readonly errors: number;
+  readonly non2xx: number;
+}
+
+export async function paced({
+  url,
+  rate,
+  seconds,
+  headers,
+  body,
+  connections,
+}: {
+  url: string;
+  rate: number;
+  seconds: number;
+  headers: Record<string, string>;
+  body: (n: number) => string;
+  connections: number;
+}): Promise<PacedResult> {
+  const target = new URL(url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections * 4 });
+  const total = Math.round(rate * seconds);
+  const latencies = new Float64Array(total);
+  let done = 0;
+  let errors = 0;
+  let non2xx = 0;
+  const start = performance.now();
+  let next = 0;
+
+  await new Promise<void>((resolve) => {
+    const finish = (i: number, status: number | undefined) => {
+      latencies[i] = performance.now() - (start + (i * 1000) / rate);
+      if (status === undefined) errors++;
+      else if (status < 200 || status > 299) non2xx++;
+      if (++done === total) resolve();
+    };
+    const send = (i: number) => {
+      const payload = body(i);
+      const req = http.request(
+        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(payload) } },
+        (res) => {
+          res.resume();
+          res.once('end', () => finish(i, res.statusCode));
+        },
+      );
+      req.once('error', () => finish(i, undefined));
+      req.end(payload);
+    };
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+      while (next < due) send(next++);
+      if (next < total) setTimeout(tick, 1);
+    };
+    tick();
+  });
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  const sorted = latencies.sort();
+  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 10) / 10;
+  return {
+    requests: total,
+    requestsPerSecond: Math.round(total / elapsed),
+    latencyMs: { p50: at(0.5), p99: at(0.99), p99_9: at(0.999), max: Math.round(sorted[sorted.length - 1]! * 10) / 10 },
+    errors,
+    non2xx,
+  };
+}
