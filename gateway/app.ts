@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { METHODS } from 'node:http';
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
-import bodyParser from 'koa-bodyparser';
 import type { GatewayConfig } from './config.ts';
 import { createAuthMiddleware } from './http/auth.ts';
-import { createErrorMiddleware, GatewayError } from './http/errors.ts';
+import { createJsonBody } from './http/body.ts';
+import { createErrorMiddleware } from './http/errors.ts';
 import type { createHealth } from './http/health.ts';
 import type { GatewayMetrics } from './http/metrics.ts';
 import type { Logger } from './logger.ts';
@@ -61,25 +61,12 @@ export function createApp({ config, logger, metrics, health, ingest }: AppDeps):
   });
   router.get('/metrics', async (ctx) => {
     ctx.type = metrics.registry.contentType;
-    ctx.body = await metrics.registry.metrics();
+    ctx.body = await metrics.exposition();
   });
 
   const webhook = [
     ...(config.authDisabled ? [] : [createAuthMiddleware({ credentials: config.credentials })]),
-    async function requireJson(ctx: Context, next: Next) {
-      if (!ctx.is('application/json')) throw new GatewayError('unsupported_media_type');
-      await next();
-    },
-    bodyParser({
-      enableTypes: ['json'],
-      jsonLimit: `${config.maxBodyBytes}b`,
-      // Any JSON value is parsed; the ingest step says precisely what is wrong with a non-object.
-      strict: false,
-      // A "__proto__" member is kept as an ordinary member (the contract stores it losslessly;
-      // nothing merges the body into other objects), not refused.
-      // (koa-bodyparser hands it to co-body; its types do not list it.)
-      onProtoPoisoning: 'ignore',
-    } as bodyParser.Options),
+    createJsonBody({ maxBytes: config.maxBodyBytes }),
     ingest,
   ];
   router.post(config.webhookPath, ...(webhook as Parameters<typeof router.post>[1][]));

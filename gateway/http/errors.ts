@@ -41,7 +41,7 @@ export class GatewayError extends Error {
   }
 }
 
-/** Errors from koa-bodyparser/raw-body, and the contract's, as gateway errors. */
+/** Any error as a gateway error: the contract's by code, HTTP-style ones (status 413/415/400) by status. */
 export function asGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
   if (err instanceof ContractError && (err.code === 'payload_not_object' || err.code === 'trigger_missing')) {

@@ -3,6 +3,7 @@
 // once Kafka acknowledged it — or 503 when it did not within the budget. Never a late 200.
 import type { Context } from 'koa';
 import { isJsonObject } from '../../schemas/json-path.ts';
+import { bodyOf } from '../http/body.ts';
 import { GatewayError } from '../http/errors.ts';
 import type { Readiness } from '../http/health.ts';
 import type { GatewayMetrics } from '../http/metrics.ts';
@@ -35,10 +36,9 @@ export function createIngestHandler({
     if (readiness.shuttingDown) throw new GatewayError('shutting_down');
     if (!readiness.started) throw new GatewayError('not_ready');
     const started = performance.now();
-    const body = (ctx.request as unknown as { body: unknown }).body;
+    const { raw, value: body } = bodyOf(ctx);
     if (!isJsonObject(body)) throw new GatewayError('payload_not_object');
     if (typeof body.trigger !== 'string') throw new GatewayError('trigger_missing', { details: { problems: [{ path: '/trigger', problem: 'expected a string' }] } });
-    const raw = (ctx.request as unknown as { rawBody: string }).rawBody;
 
     const routed = router.route(body, raw, Date.now());
     const { eventId, trigger } = routed;

@@ -1,5 +1,6 @@
 // Every way a request can be refused, each checked to publish nothing; and the events that
 // cannot go to a category topic, kept on the unrouted and dead-letter topics.
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { basic, startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { documented } from '../support/payloads.ts';
@@ -49,8 +50,34 @@ describe('gateway: refusals publish nothing', () => {
     await expectNothingPublished();
   });
 
-  it('a body over MAX_BODY_BYTES → 413', async () => {
+  it('a compressed body or a charset other than UTF-8 → 415 naming it', async () => {
+    const gzipped = await fetch(gw.url, {
+      method: 'POST',
+      headers: { authorization: basic(gw.username, gw.password), 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify(documented('message_sent'))),
+    });
+    expect(gzipped.status).toBe(415);
+    expect(await gzipped.json()).toMatchObject({ error: { code: 'unsupported_media_type', message: expect.stringContaining('Content-Encoding gzip') } });
+    const latin1 = await gw.post(documented('message_sent'), { contentType: 'application/json; charset=iso-8859-1' });
+    expect(latin1.status).toBe(415);
+    expect(await latin1.json()).toMatchObject({ error: { code: 'unsupported_media_type', message: expect.stringContaining('charset iso-8859-1') } });
+    // UTF-8 named explicitly is JSON's own encoding.
+    const utf8 = await gw.post({ ...documented('message_sent'), webhook: 'charset-utf8' }, { contentType: 'application/json; charset=UTF-8' });
+    expect(utf8.status).toBe(200);
+    const after = await gw.counts();
+    expect(Object.keys(after).reduce((n, topic) => n + after[topic]! - before[topic]!, 0)).toBe(1);
+  });
+
+  it('a body over MAX_BODY_BYTES → 413, whether Content-Length says so or the bytes do', async () => {
     await expectError(await gw.post({ trigger: 'message_sent', pad: 'x'.repeat(5000) }), 413, 'payload_too_large');
+    // Chunked, no Content-Length: counted while read.
+    const chunked = await fetch(gw.url, {
+      method: 'POST',
+      headers: { authorization: basic(gw.username, gw.password), 'content-type': 'application/json' },
+      body: ReadableStream.from([Buffer.from('{"trigger":"message_sent","pad":"'), Buffer.from('x'.repeat(5000)), Buffer.from('"}')]),
+      duplex: 'half',
+    } as RequestInit);
+    await expectError(chunked, 413, 'payload_too_large');
     await expectNothingPublished();
   });
 
