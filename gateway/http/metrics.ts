@@ -7,6 +7,8 @@ export type EventOutcome = 'published' | 'duplicate' | 'unrouted' | 'dlq' | 'ref
 
 export interface GatewayMetrics {
   readonly registry: client.Registry;
+  /** The text /metrics answers: this process's metrics, or in cluster mode all workers' summed. */
+  exposition(): Promise<string>;
   request(route: string, status: number): void;
   event(trigger: string, outcome: EventOutcome): void;
   ack(seconds: number): void;
@@ -15,7 +17,14 @@ export interface GatewayMetrics {
   batch(messages: number): void;
 }
 
-export function createMetrics({ collectDefault = true }: { collectDefault?: boolean } = {}): GatewayMetrics {
+export function createMetrics({
+  collectDefault = true,
+  exposition,
+}: {
+  collectDefault?: boolean;
+  /** Where /metrics text comes from when it is not this registry alone (cluster mode). */
+  exposition?: (registry: client.Registry) => () => Promise<string>;
+} = {}): GatewayMetrics {
   const registry = new client.Registry();
   if (collectDefault) client.collectDefaultMetrics({ register: registry, prefix: 'gateway_' });
   const requests = new client.Counter({ name: 'gateway_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] });
@@ -33,6 +42,7 @@ export function createMetrics({ collectDefault = true }: { collectDefault?: bool
   const label = (trigger: string): string => (TRIGGERS.has(trigger) ? trigger : 'unknown');
   return {
     registry,
+    exposition: exposition ? exposition(registry) : () => registry.metrics(),
     request: (route, status) => requests.inc({ route, status: String(status) }),
     event: (trigger, outcome) => events.inc({ trigger: label(trigger), outcome }),
     ack: (seconds) => ackSeconds.observe(seconds),
