@@ -1,6 +1,7 @@
 // The gateway's configuration: read once from the environment, validated, frozen. Every key,
 // its default and its unit are listed here (and in the README); a bad start names every bad key.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { DEFAULT_TOPIC_PREFIX } from '../schemas/catalog.ts';
 
 export interface Credential {
@@ -42,6 +43,8 @@ export interface GatewayConfig {
   readonly maxConnections: number;
   readonly shutdownGraceMs: number;
   readonly logLevel: string;
+  /** Gateway processes on this host: 1 is a single process; more run under Node's cluster module. */
+  readonly workers: number;
 }
 
 export class ConfigError extends Error {
@@ -127,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const logLevel = text('LOG_LEVEL', 'info');
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel} must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const workers = env.GATEWAY_WORKERS === 'auto' ? availableParallelism() : int('GATEWAY_WORKERS', 1, { min: 1, max: 256 }, 'processes, or "auto" for one per CPU');
+
   const config: GatewayConfig = {
     kafkaBrokers: brokers,
     schemaRegistryUrl: registryUrl.replace(/\/$/, ''),
@@ -156,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     maxConnections: int('MAX_CONNECTIONS', 1024, { min: 1, max: 1_000_000 }),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 600_000 }, 'ms'),
     logLevel,
+    workers,
   };
   if (config.headersTimeoutMs > config.requestTimeoutMs) problems.push('HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS');
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,6 +1,11 @@
 // Composition root: configuration → logger → gateway → signals. `npm start`.
+// With GATEWAY_WORKERS > 1 this process becomes the cluster primary (gateway/cluster.ts) and
+// every worker runs this file again as one gateway.
+import cluster from 'node:cluster';
+import { clusterExposition, runPrimary } from './cluster.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createGateway } from './gateway.ts';
+import { createMetrics } from './http/metrics.ts';
 import { createLogger } from './logger.ts';
 
 let config;
@@ -12,25 +17,35 @@ try {
   process.exit(2);
 }
 
-const logger = createLogger({ level: config.logLevel });
-if (config.authDisabled) {
-  logger.warn('WEBHOOK_AUTH_DISABLED=true: anyone who can reach this gateway can publish events; use only behind a proxy that authenticates');
-}
-const gateway = createGateway(config, { logger });
-await gateway.start();
+const root = createLogger({ level: config.logLevel });
+const clustered = config.workers > 1;
+if (clustered && cluster.isPrimary) {
+  if (config.authDisabled) {
+    root.warn('WEBHOOK_AUTH_DISABLED=true: anyone who can reach this gateway can publish events; use only behind a proxy that authenticates');
+  }
+  runPrimary({ workers: config.workers, logger: root, shutdownGraceMs: config.shutdownGraceMs });
+} else {
+  const logger = clustered ? root.child({ worker: cluster.worker!.id }) : root;
+  if (config.authDisabled && !clustered) {
+    logger.warn('WEBHOOK_AUTH_DISABLED=true: anyone who can reach this gateway can publish events; use only behind a proxy that authenticates');
+  }
+  const metrics = createMetrics(clustered ? { exposition: clusterExposition } : {});
+  const gateway = createGateway(config, { logger, metrics });
+  await gateway.start();
 
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    gateway.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      gateway.stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../gateway/config.ts';
 
@@ -73,5 +74,19 @@ describe('loadConfig', () => {
 
   it('TOPIC_PREFIX → the unrouted and dead-letter topics follow it', () => {
     expect(loadConfig({ ...minimal, TOPIC_PREFIX: 'acme.chat' })).toMatchObject({ unroutedTopic: 'acme.chat.unrouted', dlqTopic: 'acme.chat.dlq' });
+  });
+});
+
+describe('GATEWAY_WORKERS', () => {
+  it('unset → 1 (one process); a number → that many; "auto" → one per CPU', () => {
+    expect(loadConfig(minimal).workers).toBe(1);
+    expect(loadConfig({ ...minimal, GATEWAY_WORKERS: '4' }).workers).toBe(4);
+    expect(loadConfig({ ...minimal, GATEWAY_WORKERS: 'auto' }).workers).toBe(availableParallelism());
+  });
+
+  it('0, a fraction or a word → refused, saying what is accepted', () => {
+    for (const value of ['0', '1.5', 'many']) {
+      expect(problems({ ...minimal, GATEWAY_WORKERS: value })).toEqual([expect.stringMatching(new RegExp(`^GATEWAY_WORKERS=${value.replace('.', '\\.')} must be a whole number from 1 to 256 .*"auto"`))]);
+    }
   });
 });
