@@ -7,14 +7,26 @@ import { isJsonObject } from './json-path.ts';
 export const EVENT_ID_NAMESPACE = '5f0b7d2e-3c1a-4e8b-9a6d-2b7e4f1c8d90';
 
 const namespaceBytes = Buffer.from(EVENT_ID_NAMESPACE.replaceAll('-', ''), 'hex');
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+// Reused on every call (it is synchronous): the namespace followed by the name, and the text.
+const input = Buffer.allocUnsafe(16 + 4096);
+namespaceBytes.copy(input, 0);
+const text = Buffer.allocUnsafe(36);
 
 export function uuidV5(name: string): string {
-  // One-shot hashing: several times cheaper per event than a createHash() stream.
-  const digest = hash('sha1', Buffer.concat([namespaceBytes, Buffer.from(name, 'utf8')]), 'buffer');
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: short names are encoded in place.
+  const data = name.length * 3 <= input.length - 16 ? input.subarray(0, 16 + input.write(name, 16, 'utf8')) : Buffer.concat([namespaceBytes, Buffer.from(name, 'utf8')]);
+  const digest = hash('sha1', data, 'buffer');
   digest[6] = (digest[6]! & 0x0f) | 0x50; // version 5
   digest[8] = (digest[8]! & 0x3f) | 0x80; // RFC 9562 variant
-  const hex = digest.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // 8-4-4-4-12 lowercase hex, written as bytes and read back as one flat string.
+  let at = 0;
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) text[at++] = 0x2d;
+    text[at++] = HEX_DIGITS[digest[i]! >> 4]!;
+    text[at++] = HEX_DIGITS[digest[i]! & 0x0f]!;
+  }
+  return text.toString('latin1', 0, 36);
 }
 
 /** JSON text with object keys sorted at every depth: equal values give equal text. */
