@@ -4,7 +4,7 @@
 // refused: an unknown trigger is published unchanged to the unrouted topic, an unconvertible
 // payload to the dead-letter topic with the error in headers.
 import type { IHeaders } from 'kafkajs';
-import { CATEGORIES, topicFor, type Category } from '../../schemas/catalog.ts';
+import { CATEGORIES, topicFor, TRIGGERS, type Category } from '../../schemas/catalog.ts';
 import type { Contract, ConvertedEvent } from '../../schemas/codec.ts';
 import { ContractError } from '../../schemas/errors.ts';
 import type { OutgoingEvent } from './publisher.ts';
@@ -25,6 +25,20 @@ export interface RouterOptions {
 }
 
 const SOURCE_PREFIX = '/cometchat';
+const CE_TYPES = new Map([...TRIGGERS.keys()].map((trigger) => [trigger, `com.cometchat.webhook.${trigger}`]));
+
+/** RFC 3339 UTC time with milliseconds, as toISOString writes it; the date part is formatted once a second. */
+let secondShown = Number.NaN;
+let secondText = '';
+export function isoTime(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000);
+  if (second !== secondShown) {
+    secondShown = second;
+    secondText = new Date(second * 1000).toISOString().slice(0, -4);
+  }
+  const ms = epochMs - second * 1000;
+  return `${secondText}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+}
 
 function cloudEventHeaders(e: { eventId: string; trigger: string; appId: unknown; webhook: unknown; receivedAt: number; contentType: string }): IHeaders {
   const app = typeof e.appId === 'string' ? e.appId : 'unknown';
@@ -32,9 +46,9 @@ function cloudEventHeaders(e: { eventId: string; trigger: string; appId: unknown
   return {
     ce_specversion: '1.0',
     ce_id: e.eventId,
-    ce_type: `com.cometchat.webhook.${e.trigger}`,
+    ce_type: CE_TYPES.get(e.trigger) ?? `com.cometchat.webhook.${e.trigger}`,
     ce_source: `${SOURCE_PREFIX}/apps/${encodeURIComponent(app)}/webhooks/${encodeURIComponent(webhook)}`,
-    ce_time: new Date(e.receivedAt).toISOString(),
+    ce_time: isoTime(e.receivedAt),
     'content-type': e.contentType,
   };
 }
