@@ -49,14 +49,17 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
 
 export function createJsonBody({ maxBytes }: { maxBytes: number }) {
   return async function jsonBody(ctx: Context, next: Next): Promise<void> {
-    if (!ctx.is('application/json')) throw new GatewayError('unsupported_media_type');
+    // The header CometChat sends is taken as it is; anything else is parsed as a media type.
+    if (ctx.get('content-type') !== 'application/json') {
+      if (!ctx.is('application/json')) throw new GatewayError('unsupported_media_type');
+      const charset = ctx.request.charset;
+      if (charset && !UTF8.test(charset)) {
+        throw new GatewayError('unsupported_media_type', { message: `charset ${charset} is not accepted: JSON is sent as UTF-8` });
+      }
+    }
     const encoding = ctx.get('content-encoding');
     if (encoding && encoding.toLowerCase() !== 'identity') {
       throw new GatewayError('unsupported_media_type', { message: `Content-Encoding ${encoding} is not accepted: send the JSON uncompressed` });
-    }
-    const charset = ctx.request.charset;
-    if (charset && !UTF8.test(charset)) {
-      throw new GatewayError('unsupported_media_type', { message: `charset ${charset} is not accepted: JSON is sent as UTF-8` });
     }
     const declared = ctx.request.length;
     if (declared !== undefined && declared > maxBytes) throw new GatewayError('payload_too_large');

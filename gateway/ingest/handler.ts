@@ -51,7 +51,7 @@ export function createIngestHandler({
     if (earlier) await earlier.catch(() => undefined);
     if (dedupe.seen(eventId)) {
       metrics.event(trigger, 'duplicate');
-      ctx.body = { status: 'duplicate', eventId };
+      answer(ctx, 'duplicate', eventId);
       return;
     }
 
@@ -70,6 +70,12 @@ export function createIngestHandler({
     if (routed.kind !== 'category') {
       logger.warn({ trigger, eventId, kind: routed.kind, code: routed.error?.code, paths: routed.error?.paths, requestId: ctx.state.requestId }, routed.kind === 'dlq' ? 'event dead-lettered' : 'unknown trigger, event kept unrouted');
     }
-    ctx.body = { status: 'accepted', eventId };
+    answer(ctx, 'accepted', eventId);
   };
+}
+
+/** 200 with {"status","eventId"}: written directly (an event id is a UUID, nothing to escape). */
+function answer(ctx: Context, status: 'accepted' | 'duplicate', eventId: string): void {
+  ctx.set('Content-Type', 'application/json; charset=utf-8');
+  ctx.body = `{"status":"${status}","eventId":"${eventId}"}`;
 }
