@@ -1,6 +1,7 @@
 // Hands events to Kafka in batches and tells each caller when *its* event is acknowledged by
-// all in-sync replicas. Concurrent requests share one producer call: events queue while a batch
-// is in flight, and go together in the next (after at most lingerMs). A caller that gives up
+// all in-sync replicas. Concurrent requests share one producer call: a batch goes when it is
+// full, or when its oldest event has waited lingerMs (as linger.ms in Kafka's own producer),
+// and never while the previous batch is in flight. A caller that gives up
 // (its budget ran out) has its event taken out of the queue if it was not sent yet, so a refusal
 // usually means the event was not stored. One batch is in flight at a time, which keeps the
 // idempotent producer's ordering simple.
@@ -29,6 +30,8 @@ export class PublishTimeoutError extends Error {
 
 interface Pending {
   readonly event: OutgoingEvent;
+  /** performance.now() when it was queued. */
+  readonly queuedAt: number;
   resolve(): void;
   reject(err: unknown): void;
   onAcked: (() => void) | undefined;
@@ -64,9 +67,10 @@ export function createPublisher({
   let timer: NodeJS.Timeout | undefined;
 
   function schedule(): void {
-    if (inFlight || timer) return;
-    if (queue.length >= maxBatchMessages || lingerMs === 0) void send();
-    else timer = setTimeout(() => void send(), lingerMs);
+    if (inFlight || queue.length === 0) return;
+    const lingered = performance.now() - queue[0]!.queuedAt;
+    if (queue.length >= maxBatchMessages || lingered >= lingerMs) void send();
+    else timer ??= setTimeout(() => void send(), lingerMs - lingered);
   }
 
   async function send(): Promise<void> {
@@ -103,14 +107,14 @@ export function createPublisher({
     );
     await inFlight;
     inFlight = undefined;
-    // What queued meanwhile has waited long enough: send it now.
-    if (queue.some((p) => !p.withdrawn)) void send();
+    // What queued meanwhile goes once it is full or its oldest event has lingered enough.
+    schedule();
   }
 
   return {
     publish(event, { timeoutMs, onAcked } = {}) {
       return new Promise<void>((resolve, reject) => {
-        const pending: Pending = { event, resolve, reject, onAcked, timer: undefined, withdrawn: false, settled: false };
+        const pending: Pending = { event, queuedAt: performance.now(), resolve, reject, onAcked, timer: undefined, withdrawn: false, settled: false };
         if (timeoutMs !== undefined) {
           // One plain timer per event: cheaper on the hot path than an AbortSignal.
           pending.timer = setTimeout(() => {

@@ -6,11 +6,14 @@ import { createPublisher, PublishTimeoutError } from '../../../gateway/ingest/pu
 
 function recordingProducer() {
   const batches: ProducerBatch[] = [];
+  /** performance.now() of each sendBatch call. */
+  const sentAt: number[] = [];
   let gate: Promise<void> | undefined;
   let openGate = (): void => undefined;
   let failure: unknown;
   return {
     batches,
+    sentAt,
     /** Batches sent from now on wait until open(). */
     close() {
       gate = new Promise<void>((resolve) => (openGate = resolve));
@@ -25,6 +28,7 @@ function recordingProducer() {
     producer: {
       async sendBatch(batch: ProducerBatch) {
         batches.push(batch);
+        sentAt.push(performance.now());
         if (failure) throw failure;
         if (gate) await gate;
         return [];
@@ -63,6 +67,35 @@ describe('publisher', () => {
     r.open();
     await Promise.all([first, ...later]);
     expect(r.batches.map(count)).toEqual([1, 3]);
+  });
+
+  it('events queued behind a batch in flight → sent once the oldest has lingered lingerMs, not as soon as the broker answers', async () => {
+    const r = recordingProducer();
+    r.close();
+    const p = createPublisher({ producer: r.producer as never, lingerMs: 60, maxBatchMessages: 100 });
+    const first = p.publish(event(0));
+    await new Promise((resolve) => setTimeout(resolve, 70)); // the first batch went after lingering alone
+    expect(r.batches.map(count)).toEqual([1]);
+    const queuedAt = performance.now();
+    const second = p.publish(event(1));
+    r.open(); // the broker answers at once; event 1 has lingered ~0 ms
+    await first;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const third = p.publish(event(2));
+    expect(r.batches.map(count)).toEqual([1]);
+    await Promise.all([second, third]);
+    expect(r.batches.map(count)).toEqual([1, 2]);
+    expect(r.sentAt[1]! - queuedAt).toBeGreaterThanOrEqual(55);
+  });
+
+  it('a full batch behind one in flight → sent as soon as the broker answers, without lingering', async () => {
+    const r = recordingProducer();
+    r.close();
+    const p = createPublisher({ producer: r.producer as never, lingerMs: 10_000, maxBatchMessages: 3 });
+    const all = Array.from({ length: 6 }, (_, i) => p.publish(event(i)));
+    r.open();
+    await Promise.all(all);
+    expect(r.batches.map(count)).toEqual([3, 3]);
   });
 
   it('the budget runs out while the event is queued → rejected, and the event is never sent', async () => {
