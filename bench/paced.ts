@@ -2,7 +2,8 @@
 // lets every connection send its whole quota for the second at once and then wait, so its
 // "50%" is full speed for half of each second; here request i is due at start + i/rate, sent
 // on a free keep-alive connection (a new one when all are busy), and its latency counts from
-// when it was due, so a stall delays every request behind it (no coordinated omission).
+// when it was due, so a stall delays every request behind it (no coordinated omission). The
+// first `warmupSeconds` open the connections and are not counted.
 import http from 'node:http';
 
 export interface PacedResult {
@@ -20,6 +21,8 @@ export async function paced({
   headers,
   body,
   connections,
+  warmupSeconds = 2,
+  onCounting,
 }: {
   url: string;
   rate: number;
@@ -27,11 +30,16 @@ export async function paced({
   headers: Record<string, string>;
   body: (n: number) => string;
   connections: number;
+  warmupSeconds?: number;
+  /** Called as the first counted request is sent. */
+  onCounting?: () => void;
 }): Promise<PacedResult> {
   const target = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections * 4 });
-  const total = Math.round(rate * seconds);
-  const latencies = new Float64Array(total);
+  const skipped = Math.round(rate * warmupSeconds);
+  const counted = Math.round(rate * seconds);
+  const total = skipped + counted;
+  const latencies = new Float64Array(counted);
   let done = 0;
   let errors = 0;
   let non2xx = 0;
@@ -40,9 +48,11 @@ export async function paced({
 
   await new Promise<void>((resolve) => {
     const finish = (i: number, status: number | undefined) => {
-      latencies[i] = performance.now() - (start + (i * 1000) / rate);
-      if (status === undefined) errors++;
-      else if (status < 200 || status > 299) non2xx++;
+      if (i >= skipped) {
+        latencies[i - skipped] = performance.now() - (start + (i * 1000) / rate);
+        if (status === undefined) errors++;
+        else if (status < 200 || status > 299) non2xx++;
+      }
       if (++done === total) resolve();
     };
     const send = (i: number) => {
@@ -59,18 +69,22 @@ export async function paced({
     };
     const tick = () => {
       const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
-      while (next < due) send(next++);
+      while (next < due) {
+        if (next === skipped) onCounting?.();
+        send(next++);
+      }
       if (next < total) setTimeout(tick, 1);
     };
     tick();
   });
-  const elapsed = (performance.now() - start) / 1000;
+  // From when the first counted request was due.
+  const elapsed = (performance.now() - (start + (skipped * 1000) / rate)) / 1000;
   agent.destroy();
   const sorted = latencies.sort();
   const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 10) / 10;
   return {
-    requests: total,
-    requestsPerSecond: Math.round(total / elapsed),
+    requests: counted,
+    requestsPerSecond: Math.round(counted / elapsed),
     latencyMs: { p50: at(0.5), p99: at(0.99), p99_9: at(0.999), max: Math.round(sorted[sorted.length - 1]! * 10) / 10 },
     errors,
     non2xx,

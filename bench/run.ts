@@ -1,4 +1,4 @@
-// npm run bench [-- --seconds 15 --connections 64 --soak 600 --profile --only gateway --workers 2]
+// npm run bench [-- --seconds 15 --connections 64 --soak 600 --profile --only gateway --workers 2 --node-args "…"]
 // Measures, in one run on this machine: (1) the HTTP ceiling — a bare Koa app answering the same
 // requests; (2) the Kafka ceiling — kafkajs producing as many pre-encoded records of the same mix,
 // in batches, acks=-1; (3) the gateway, full path, each 200 after Kafka's acknowledgement — then
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     // Gateway processes (GATEWAY_WORKERS): 1 is a single process, more use Node's cluster module.
     workers: { type: 'string', default: '1' },
+    // Extra Node/V8 options for the gateway process, e.g. "--max-semi-space-size=8".
+    'node-args': { type: 'string', default: '' },
   },
 });
 const seconds = Number(values.seconds);
@@ -116,31 +118,60 @@ interface LoadResult {
   cpuMicrosPerRequest?: number;
   peakRssMb?: number;
   rssMb?: number[];
+  /** The gateway's own view (gateway_ack_duration_seconds): the bucket bounds 99% and 99.9% of acknowledgements fall within. */
+  serverAckMs?: { p99AtMost: number; p99_9AtMost: number };
+  /** Average events per producer call. */
+  eventsPerBatch?: number;
   /** Who else used the machine's CPU meanwhile: this process (the load generator) and the broker. */
   loadGeneratorCpuPercent?: number;
   kafkaCpuPercent?: number;
 }
 
-async function load(port: number, { rate, duration, pid }: { rate?: number; duration: number; pid?: number }): Promise<LoadResult> {
-  let n = 0;
+/** Cumulative bucket counts of gateway_ack_duration_seconds by upper bound in ms, and producer batches (summed over workers). */
+async function gatewayCounters(port: number): Promise<{ acks: Map<number, number>; batches: number; batchedEvents: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const acks = new Map<number, number>();
+  for (const [, le, count] of text.matchAll(/^gateway_ack_duration_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)) acks.set(le === '+Inf' ? Infinity : Number(le) * 1000, Number(count));
+  const number = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { acks, batches: number('gateway_batch_messages_count'), batchedEvents: number('gateway_batch_messages_sum') };
+}
+
+function bucketBound(before: Map<number, number>, after: Map<number, number>, quantile: number): number {
+  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
+  for (const [le, count] of [...after].sort((a, b) => a[0] - b[0])) if (count - (before.get(le) ?? 0) >= quantile * total) return le;
+  return Infinity;
+}
+
+/** Bodies are numbered across every run of this process, so no request repeats an earlier one (a repeat would be a duplicate, answered without Kafka). */
+let n = 0;
+
+async function load(port: number, { rate, duration, pid, gateway = false }: { rate?: number; duration: number; pid?: number; gateway?: boolean }): Promise<LoadResult> {
   const slots = mixTriggers();
   const target = pid ? processTree(pid) : [];
   const others = { self: [process.pid], kafka: kafkaPid ? [kafkaPid] : [] };
   const samples: { cpuSeconds: number; rssMb: number }[] = [];
-  const timer = pid ? setInterval(() => samples.push(sample(target)), 250) : undefined;
-  const first = { target: sample(target), self: sample(others.self), kafka: sample(others.kafka) };
-  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  let first = { target: sample(target), self: sample(others.self), kafka: sample(others.kafka) };
+  let started = performance.now();
+  /** Measurement starts here (after the paced run's warm-up). */
+  let countersBefore: ReturnType<typeof gatewayCounters> | undefined;
+  const counting = () => {
+    if (gateway) countersBefore = gatewayCounters(port);
+    first = { target: sample(target), self: sample(others.self), kafka: sample(others.kafka) };
+    started = performance.now();
+    if (pid) timer = setInterval(() => samples.push(sample(target)), 250);
+  };
   const url = `http://127.0.0.1:${port}/webhooks/cometchat`;
   const headers = { 'content-type': 'application/json', authorization: auth };
   // At full speed autocannon (closed loop, `connections` busy); at a given rate an evenly paced open loop.
-  const result = rate
-    ? await paced({ url, rate, seconds: duration, headers, connections, body: () => benchBody(n++, run, slots) })
-    : await autocannon({ url, method: 'POST', connections, duration, headers, requests: [{ setupRequest: (req) => ({ ...req, body: benchBody(n++, run, slots) }) }] }).then((r) => ({
-        requests: r.requests.total,
-        latencyMs: { p50: r.latency.p50, p99: r.latency.p99, p99_9: r.latency.p99_9, max: r.latency.max },
-        errors: r.errors + r.timeouts,
-        non2xx: r.non2xx,
-      }));
+  let result: { requests: number; latencyMs: LoadResult['latencyMs']; errors: number; non2xx: number };
+  if (rate) {
+    result = await paced({ url, rate, seconds: duration, headers, connections, body: () => benchBody(n++, run, slots), onCounting: counting });
+  } else {
+    counting();
+    const r = await autocannon({ url, method: 'POST', connections, duration, headers, requests: [{ setupRequest: (req) => ({ ...req, body: benchBody(n++, run, slots) }) }] });
+    result = { requests: r.requests.total, latencyMs: { p50: r.latency.p50, p99: r.latency.p99, p99_9: r.latency.p99_9, max: r.latency.max }, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+  }
   const elapsed = (performance.now() - started) / 1000;
   if (timer) clearInterval(timer);
   const percent = (pids: number[], before: { cpuSeconds: number }) => Math.round(((sample(pids).cpuSeconds - before.cpuSeconds) / elapsed) * 100);
@@ -153,6 +184,11 @@ async function load(port: number, { rate, duration, pid }: { rate?: number; dura
     loadGeneratorCpuPercent: percent(others.self, first.self),
     ...(kafkaPid ? { kafkaCpuPercent: percent(others.kafka, first.kafka) } : {}),
   };
+  if (countersBefore) {
+    const [before, after] = [await countersBefore, await gatewayCounters(port)];
+    out.serverAckMs = { p99AtMost: bucketBound(before.acks, after.acks, 0.99), p99_9AtMost: bucketBound(before.acks, after.acks, 0.999) };
+    out.eventsPerBatch = Math.round(((after.batchedEvents - before.batchedEvents) / Math.max(1, after.batches - before.batches)) * 10) / 10;
+  }
   if (pid && samples.length > 0) {
     const cpuSeconds = sample(target).cpuSeconds - first.target.cpuSeconds;
     out.cpuPercent = Math.round((cpuSeconds / elapsed) * 100);
@@ -178,7 +214,7 @@ if (ceilings) {
 // 3. Gateway (before the Kafka ceiling, which needs its request count).
 const gatewayEnv = { PORT: '0', WEBHOOK_USERNAME: username, WEBHOOK_PASSWORD: password, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '3', TOPIC_REPLICATION_FACTOR: '1', GATEWAY_WORKERS: values.workers };
 const profileArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}/profile-${stamp}`] : [];
-const gatewayChild = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...profileArgs, path.join(projectRoot, 'gateway', 'main.ts')], {
+const gatewayChild = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...values['node-args'].split(' ').filter(Boolean), ...profileArgs, path.join(projectRoot, 'gateway', 'main.ts')], {
   env: { ...process.env, ...env, ...gatewayEnv, PORT: '18199' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
@@ -191,14 +227,14 @@ for (let i = 0; ; i++) {
 }
 log(`gateway: ${connections} connections, ${seconds} s`);
 await load(gatewayPort, { duration: 2 }); // warm-up: JIT, producer, topic metadata
-const gateway = await load(gatewayPort, { duration: seconds, pid: gatewayChild.pid! });
+const gateway = await load(gatewayPort, { duration: seconds, pid: gatewayChild.pid!, gateway: true });
 const halfRate = Math.max(1, Math.round(gateway.requestsPerSecond / 2));
 log(`gateway at 50% of its maximum: ${halfRate} requests/s, ${seconds} s`);
-const gatewayHalf = await load(gatewayPort, { duration: seconds, rate: halfRate, pid: gatewayChild.pid! });
+const gatewayHalf = await load(gatewayPort, { duration: seconds, rate: halfRate, pid: gatewayChild.pid!, gateway: true });
 let soak: LoadResult | undefined;
 if (values.soak) {
   log(`soak: ${halfRate} requests/s for ${values.soak} s`);
-  soak = await load(gatewayPort, { duration: Number(values.soak), rate: halfRate, pid: gatewayChild.pid! });
+  soak = await load(gatewayPort, { duration: Number(values.soak), rate: halfRate, pid: gatewayChild.pid!, gateway: true });
 }
 await stopChild(gatewayChild);
 
@@ -245,16 +281,16 @@ const results = {
   ...(profileTop ? { profileTop } : {}),
 };
 const row = (name: string, r: LoadResult) =>
-  `| ${name} | ${r.requestsPerSecond} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.p99_9} | ${r.latencyMs.max} | ${r.errors + r.non2xx} | ${r.cpuPercent ?? ''} | ${r.cpuMicrosPerRequest ?? ''} | ${r.peakRssMb ?? ''} | ${r.loadGeneratorCpuPercent ?? ''} | ${r.kafkaCpuPercent ?? ''} |`;
+  `| ${name} | ${r.requestsPerSecond} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.p99_9} | ${r.latencyMs.max} | ${r.serverAckMs ? `≤ ${r.serverAckMs.p99AtMost} / ≤ ${r.serverAckMs.p99_9AtMost}` : ''} | ${r.eventsPerBatch ?? ''} | ${r.errors + r.non2xx} | ${r.cpuPercent ?? ''} | ${r.cpuMicrosPerRequest ?? ''} | ${r.peakRssMb ?? ''} | ${r.loadGeneratorCpuPercent ?? ''} | ${r.kafkaCpuPercent ?? ''} |`;
 const kc = kafkaCeiling as { recordsPerSecond: number; batchLatencyMs: { p50: number; p99: number; p99_9: number } } | undefined;
 const workersNote = results.gatewayWorkers > 1 ? ` (${results.gatewayWorkers} processes)` : '';
 const markdown = [
   `Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; ${connections} connections, ${seconds} s per run; load generator, gateway, Kafka and registry on the same machine.`,
   '',
-  '| run | req/s | p50 ms | p99 ms | p99.9 ms | max ms | errors | CPU % | CPU µs/req | peak RSS MB | load generator CPU % | Kafka CPU % |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| run | req/s | p50 ms | p99 ms | p99.9 ms | max ms | gateway-side ack p99 / p99.9 ms | events per batch | errors | CPU % | CPU µs/req | peak RSS MB | load generator CPU % | Kafka CPU % |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...(httpCeiling ? [row('HTTP ceiling (bare Koa)', httpCeiling)] : []),
-  ...(kc ? [`| Kafka ceiling (records/s; batch latency) | ${kc.recordsPerSecond} | ${kc.batchLatencyMs.p50} | ${kc.batchLatencyMs.p99} | ${kc.batchLatencyMs.p99_9} | | | | | | | |`] : []),
+  ...(kc ? [`| Kafka ceiling (records/s; batch latency) | ${kc.recordsPerSecond} | ${kc.batchLatencyMs.p50} | ${kc.batchLatencyMs.p99} | ${kc.batchLatencyMs.p99_9} | | | ${(kafkaCeiling as { batch: number }).batch} | | | | | | |`] : []),
   row(`gateway${workersNote}, full path, acks=-1`, gateway),
   row(`gateway${workersNote} at 50% (${halfRate} req/s)`, gatewayHalf),
   ...(soak ? [row(`soak at 50% for ${values.soak} s`, soak)] : []),

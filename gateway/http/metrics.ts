@@ -32,7 +32,7 @@ export function createMetrics({
   const ackSeconds = new client.Histogram({
     name: 'gateway_ack_duration_seconds',
     help: 'From receiving a webhook to Kafka acknowledging it (acks=all)',
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
     registers: [registry],
   });
   const kafkaErrors = new client.Counter({ name: 'gateway_kafka_errors_total', help: 'Batches Kafka did not acknowledge', registers: [registry] });
