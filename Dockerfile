@@ -5,6 +5,7 @@ FROM node:26-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY schemas ./schemas
 COPY gateway ./gateway
