@@ -1,4 +1,4 @@
-// npm run bench [-- --seconds 15 --connections 64 --soak 600 --profile --only gateway --workers 2 --node-args "…"]
+// npm run bench [-- --seconds 15 --connections 64 --curve 25,50,75,90 --soak 600 --profile --only gateway --workers 2 --node-args "…"]
 // Measures, in one run on this machine: (1) the HTTP ceiling — a bare Koa app answering the same
 // requests; (2) the Kafka ceiling — kafkajs producing as many pre-encoded records of the same mix,
 // in batches, acks=-1; (3) the gateway, full path, each 200 after Kafka's acknowledgement — then
@@ -15,6 +15,7 @@ import { managedProcess, runningPid } from '../stack/processes.ts';
 import { up } from '../stack/stack.ts';
 import { benchBody, mixTriggers } from './mix.ts';
 import { paced } from './paced.ts';
+import { latencySvg } from './plot.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1' },
     // Extra Node/V8 options for the gateway process, e.g. "--max-semi-space-size=8".
     'node-args': { type: 'string', default: '' },
+    // Paced runs below the maximum, in % of it; 50 is always one of them.
+    curve: { type: 'string', default: '25,50,75,90' },
   },
 });
 const seconds = Number(values.seconds);
@@ -228,9 +231,17 @@ for (let i = 0; ; i++) {
 log(`gateway: ${connections} connections, ${seconds} s`);
 await load(gatewayPort, { duration: 2 }); // warm-up: JIT, producer, topic metadata
 const gateway = await load(gatewayPort, { duration: seconds, pid: gatewayChild.pid!, gateway: true });
-const halfRate = Math.max(1, Math.round(gateway.requestsPerSecond / 2));
-log(`gateway at 50% of its maximum: ${halfRate} requests/s, ${seconds} s`);
-const gatewayHalf = await load(gatewayPort, { duration: seconds, rate: halfRate, pid: gatewayChild.pid!, gateway: true });
+// Below the maximum: evenly paced at these shares of it (50% is the one the targets name).
+const shares = values.curve.split(',').map(Number);
+if (!shares.includes(50) || shares.some((p) => !(p > 0 && p < 100))) throw new Error(`--curve ${values.curve}: percentages between 0 and 100, 50 among them`);
+const curve: (LoadResult & { percent: number; rate: number })[] = [];
+for (const percent of shares.sort((a, b) => a - b)) {
+  const rate = Math.max(1, Math.round((gateway.requestsPerSecond * percent) / 100));
+  log(`gateway at ${percent}% of its maximum: ${rate} requests/s, ${seconds} s`);
+  curve.push({ percent, rate, ...(await load(gatewayPort, { duration: seconds, rate, pid: gatewayChild.pid!, gateway: true })) });
+}
+const gatewayHalf = curve.find((c) => c.percent === 50)!;
+const halfRate = gatewayHalf.rate;
 let soak: LoadResult | undefined;
 if (values.soak) {
   log(`soak: ${halfRate} requests/s for ${values.soak} s`);
@@ -275,7 +286,8 @@ const results = {
   ...(httpCeiling ? { httpCeiling } : {}),
   ...(kafkaCeiling ? { kafkaCeiling } : {}),
   gateway,
-  gatewayAtHalfRate: { rate: halfRate, ...gatewayHalf },
+  gatewayAtHalfRate: gatewayHalf,
+  belowMaximum: curve,
   ...(soak ? { soak: { rate: halfRate, ...soak } } : {}),
   ...(httpCeiling ? { gatewayShareOfHttpCeiling: Math.round((gateway.requestsPerSecond / httpCeiling.requestsPerSecond) * 100) / 100 } : {}),
   ...(profileTop ? { profileTop } : {}),
@@ -292,7 +304,7 @@ const markdown = [
   ...(httpCeiling ? [row('HTTP ceiling (bare Koa)', httpCeiling)] : []),
   ...(kc ? [`| Kafka ceiling (records/s; batch latency) | ${kc.recordsPerSecond} | ${kc.batchLatencyMs.p50} | ${kc.batchLatencyMs.p99} | ${kc.batchLatencyMs.p99_9} | | | ${(kafkaCeiling as { batch: number }).batch} | | | | | | |`] : []),
   row(`gateway${workersNote}, full path, acks=-1`, gateway),
-  row(`gateway${workersNote} at 50% (${halfRate} req/s)`, gatewayHalf),
+  ...curve.map((c) => row(`gateway${workersNote} at ${c.percent}% (${c.rate} req/s, paced)`, c)),
   ...(soak ? [row(`soak at 50% for ${values.soak} s`, soak)] : []),
   '',
   ...(results.gatewayShareOfHttpCeiling !== undefined ? [`Gateway throughput = ${Math.round(results.gatewayShareOfHttpCeiling * 100)}% of the HTTP ceiling.`] : []),
@@ -300,4 +312,8 @@ const markdown = [
 ].join('\n');
 writeFileSync(path.join(resultsDir, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(path.join(resultsDir, `${stamp}.md`), `${markdown}\n`);
-process.stdout.write(`${markdown}\n\nwritten: bench/results/${stamp}.json, .md\n`);
+writeFileSync(
+  path.join(resultsDir, `${stamp}-latency.svg`),
+  latencySvg([...curve, gateway], { title: `Gateway latency vs load (${results.machine.cpus} cores; rightmost: full speed, closed loop)`, targetMs: 20 }),
+);
+process.stdout.write(`${markdown}\n\nwritten: bench/results/${stamp}.json, .md, -latency.svg\n`);
