@@ -102,7 +102,21 @@ export function kafkaComponent(settings: StackSettings): Component {
       }
       return {
         bin: java.bin,
-        args: [`-Xms${Math.min(256, heapMb)}m`, `-Xmx${heapMb}m`, '-XX:+UseG1GC', `-Dlog4j2.configurationFile=${log4j}`, '-cp', classpath, 'kafka.Kafka', config],
+        // The GC options are those of Kafka's own start script (KAFKA_JVM_PERFORMANCE_OPTS): short
+        // G1 pauses, since every produce request waits out a pause of the broker.
+        args: [
+          `-Xms${Math.min(256, heapMb)}m`,
+          `-Xmx${heapMb}m`,
+          '-XX:+UseG1GC',
+          '-XX:MaxGCPauseMillis=20',
+          '-XX:InitiatingHeapOccupancyPercent=35',
+          '-XX:+ExplicitGCInvokesConcurrent',
+          `-Dlog4j2.configurationFile=${log4j}`,
+          '-cp',
+          classpath,
+          'kafka.Kafka',
+          config,
+        ],
         cwd: home,
       };
     },

@@ -48,7 +48,7 @@ export function stackSettings(env: NodeJS.ProcessEnv = process.env): StackSettin
       version: env.STACK_KAFKA_VERSION ?? '4.4.0',
       port: port(env, 'STACK_KAFKA_PORT', 19092),
       controllerPort: port(env, 'STACK_KAFKA_CONTROLLER_PORT', 19093),
-      heapMb: 512,
+      heapMb: 1024,
     }),
     registry: Object.freeze({
       version: env.STACK_REGISTRY_VERSION ?? '3.3.3',
