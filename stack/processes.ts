@@ -105,19 +105,37 @@ export function tail(file: string, lines = 15): string {
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+/** The process died before it answered. */
+export class ProcessExitedError extends Error {
+  override readonly name = 'ProcessExitedError';
+}
+
+/** Whether `pid` runs: it exists and is not a zombie (exited, not yet reaped by its parent). */
+function alive(pid: number): boolean {
+  if (!isRunning(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    // No /proc (not Linux): trust kill(pid, 0).
+    return !existsSync('/proc');
+  }
+}
+
 /**
- * Polls `probe` until it resolves true, the process dies, or the timeout passes; throws a
- * message that says which, with the end of the process's log.
+ * Polls `probe` until it resolves true, the process `pid` dies, or the timeout passes; throws a
+ * message that says which, with the end of the process's log. The pid is one this stack started
+ * (not re-checked by its marker: a process caught mid-exec shows no command line yet).
  */
 export async function waitUntilReady(
   proc: ManagedProcess,
+  pid: number,
   probe: () => Promise<boolean>,
   { timeoutMs, logFile }: { timeoutMs: number; logFile: string },
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (runningPid(proc) === undefined) {
-      throw new Error(`${proc.name} exited during start-up; end of ${logFile}:\n${tail(logFile)}`);
+    if (!alive(pid)) {
+      throw new ProcessExitedError(`${proc.name} exited during start-up; end of ${logFile}:\n${tail(logFile)}`);
     }
     if (await probe()) return;
     await sleep(250);

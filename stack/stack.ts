@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Component } from './component.ts';
 import { kafkaComponent } from './kafka.ts';
-import { portInUse, runningPid, startDetached, stop, waitUntilReady } from './processes.ts';
+import { portInUse, ProcessExitedError, runningPid, startDetached, stop, waitUntilReady } from './processes.ts';
 import { registryComponent } from './registry.ts';
 import { kafkaBrokers, registryUrl, type StackSettings } from './settings.ts';
 
@@ -34,7 +34,7 @@ async function ensureRunning(component: Component, settings: StackSettings, repo
   const existing = runningPid(proc);
   if (existing !== undefined) {
     // It may still be starting (an `up` that was interrupted): wait for it rather than start another.
-    await waitUntilReady(proc, component.ready, { timeoutMs: settings.readyTimeoutMs, logFile: component.logFile });
+    await waitUntilReady(proc, existing, component.ready, { timeoutMs: settings.readyTimeoutMs, logFile: component.logFile });
     report(`${proc.name}: already running (pid ${existing}) at ${component.address}`);
     return false;
   }
@@ -50,12 +50,22 @@ async function ensureRunning(component: Component, settings: StackSettings, repo
     }
   }
   const runtime = await component.install();
-  const launch = await component.command(runtime);
   const started = Date.now();
-  const pid = startDetached(proc, launch.bin, launch.args, { cwd: launch.cwd, logFile: component.logFile });
-  onStart();
-  report(`${proc.name}: starting ${component.describe} (pid ${pid}), log ${path.relative(process.cwd(), component.logFile)}`);
-  await waitUntilReady(proc, component.ready, { timeoutMs: settings.readyTimeoutMs, logFile: component.logFile });
+  // A process that dies during start-up is started once more (we have seen a JVM fail its very
+  // first step, reading its working directory, once in many runs); a second death fails `up`.
+  for (let attempt = 1; ; attempt++) {
+    const launch = await component.command(runtime);
+    const pid = startDetached(proc, launch.bin, launch.args, { cwd: launch.cwd, logFile: component.logFile });
+    onStart();
+    report(`${proc.name}: starting ${component.describe} (pid ${pid}), log ${path.relative(process.cwd(), component.logFile)}`);
+    try {
+      await waitUntilReady(proc, pid, component.ready, { timeoutMs: settings.readyTimeoutMs, logFile: component.logFile });
+      break;
+    } catch (err) {
+      if (attempt > 1 || !(err instanceof ProcessExitedError)) throw err;
+      report(`${proc.name}: ${err.message}\n${proc.name}: starting it once more`);
+    }
+  }
   report(`${proc.name}: ready at ${component.address} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;
 }
