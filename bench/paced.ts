@@ -11,6 +11,8 @@ export interface PacedResult {
   readonly requestsPerSecond: number;
   readonly latencyMs: { p50: number; p99: number; p99_9: number; max: number };
   readonly errors: number;
+  /** Network errors by code (ECONNRESET, …). */
+  readonly errorCodes: Record<string, number>;
   readonly non2xx: number;
 }
 
@@ -35,22 +37,28 @@ export async function paced({
   onCounting?: () => void;
 }): Promise<PacedResult> {
   const target = new URL(url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections * 4 });
+  // FIFO: every open connection keeps being used, so none sits idle into the server's keep-alive
+  // timeout and races its close (LIFO, Node's default, leaves the extra ones idle).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections * 4, scheduling: 'fifo' });
   const skipped = Math.round(rate * warmupSeconds);
   const counted = Math.round(rate * seconds);
   const total = skipped + counted;
   const latencies = new Float64Array(counted);
   let done = 0;
   let errors = 0;
+  const errorCodes: Record<string, number> = {};
   let non2xx = 0;
   const start = performance.now();
   let next = 0;
 
   await new Promise<void>((resolve) => {
-    const finish = (i: number, status: number | undefined) => {
+    const finish = (i: number, status: number | undefined, code?: string) => {
       if (i >= skipped) {
         latencies[i - skipped] = performance.now() - (start + (i * 1000) / rate);
-        if (status === undefined) errors++;
+        if (status === undefined) {
+          errors++;
+          errorCodes[code ?? 'unknown'] = (errorCodes[code ?? 'unknown'] ?? 0) + 1;
+        }
         else if (status < 200 || status > 299) non2xx++;
       }
       if (++done === total) resolve();
@@ -64,7 +72,7 @@ export async function paced({
           res.once('end', () => finish(i, res.statusCode));
         },
       );
-      req.once('error', () => finish(i, undefined));
+      req.once('error', (err: NodeJS.ErrnoException) => finish(i, undefined, err.code));
       req.end(payload);
     };
     const tick = () => {
@@ -87,6 +95,7 @@ export async function paced({
     requestsPerSecond: Math.round(counted / elapsed),
     latencyMs: { p50: at(0.5), p99: at(0.99), p99_9: at(0.999), max: Math.round(sorted[sorted.length - 1]! * 10) / 10 },
     errors,
+    errorCodes,
     non2xx,
   };
 }

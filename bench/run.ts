@@ -94,6 +94,18 @@ function processTree(root: number): number[] {
   return tree;
 }
 
+/** Busy jiffies of the whole machine (all but idle and iowait), and with .total() all of them, from /proc/stat. */
+function machineTicks(): number[] {
+  return readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+}
+const machineBusy = Object.assign(
+  () => {
+    const t = machineTicks();
+    return t.reduce((a, b) => a + b, 0) - t[3]! - t[4]!;
+  },
+  { total: () => machineTicks().reduce((a, b) => a + b, 0) },
+);
+
 /** CPU seconds and RSS (MB) summed over processes, from /proc. */
 function sample(pids: readonly number[]): { cpuSeconds: number; rssMb: number } {
   let ticks = 0;
@@ -115,7 +127,10 @@ interface LoadResult {
   latencyMs: { p50: number; p99: number; p99_9: number; max: number };
   requests: number;
   errors: number;
+  errorCodes?: Record<string, number>;
   non2xx: number;
+  /** All cores together (200% = both of 2 cores busy), from /proc/stat. */
+  machineCpuPercent?: number;
   /** Of the process under load (all its processes in cluster mode). */
   cpuPercent?: number;
   cpuMicrosPerRequest?: number;
@@ -155,19 +170,21 @@ async function load(port: number, { rate, duration, pid, gateway = false }: { ra
   const samples: { cpuSeconds: number; rssMb: number }[] = [];
   let timer: NodeJS.Timeout | undefined;
   let first = { target: sample(target), self: sample(others.self), kafka: sample(others.kafka) };
+  let firstMachine = { busy: machineBusy(), total: machineBusy.total() };
   let started = performance.now();
   /** Measurement starts here (after the paced run's warm-up). */
   let countersBefore: ReturnType<typeof gatewayCounters> | undefined;
   const counting = () => {
     if (gateway) countersBefore = gatewayCounters(port);
     first = { target: sample(target), self: sample(others.self), kafka: sample(others.kafka) };
+    firstMachine = { busy: machineBusy(), total: machineBusy.total() };
     started = performance.now();
     if (pid) timer = setInterval(() => samples.push(sample(target)), 250);
   };
   const url = `http://127.0.0.1:${port}/webhooks/cometchat`;
   const headers = { 'content-type': 'application/json', authorization: auth };
   // At full speed autocannon (closed loop, `connections` busy); at a given rate an evenly paced open loop.
-  let result: { requests: number; latencyMs: LoadResult['latencyMs']; errors: number; non2xx: number };
+  let result: { requests: number; latencyMs: LoadResult['latencyMs']; errors: number; errorCodes?: Record<string, number>; non2xx: number };
   if (rate) {
     result = await paced({ url, rate, seconds: duration, headers, connections, body: () => benchBody(n++, run, slots), onCounting: counting });
   } else {
@@ -183,7 +200,9 @@ async function load(port: number, { rate, duration, pid, gateway = false }: { ra
     latencyMs: result.latencyMs,
     requests: result.requests,
     errors: result.errors,
+    ...(result.errorCodes && result.errors > 0 ? { errorCodes: result.errorCodes } : {}),
     non2xx: result.non2xx,
+    machineCpuPercent: Math.round(((machineBusy() - firstMachine.busy) / Math.max(1, machineBusy.total() - firstMachine.total)) * 100 * os.cpus().length),
     loadGeneratorCpuPercent: percent(others.self, first.self),
     ...(kafkaPid ? { kafkaCpuPercent: percent(others.kafka, first.kafka) } : {}),
   };
@@ -293,16 +312,16 @@ const results = {
   ...(profileTop ? { profileTop } : {}),
 };
 const row = (name: string, r: LoadResult) =>
-  `| ${name} | ${r.requestsPerSecond} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.p99_9} | ${r.latencyMs.max} | ${r.serverAckMs ? `≤ ${r.serverAckMs.p99AtMost} / ≤ ${r.serverAckMs.p99_9AtMost}` : ''} | ${r.eventsPerBatch ?? ''} | ${r.errors + r.non2xx} | ${r.cpuPercent ?? ''} | ${r.cpuMicrosPerRequest ?? ''} | ${r.peakRssMb ?? ''} | ${r.loadGeneratorCpuPercent ?? ''} | ${r.kafkaCpuPercent ?? ''} |`;
+  `| ${name} | ${r.requestsPerSecond} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.p99_9} | ${r.latencyMs.max} | ${r.serverAckMs ? `≤ ${r.serverAckMs.p99AtMost} / ≤ ${r.serverAckMs.p99_9AtMost}` : ''} | ${r.eventsPerBatch ?? ''} | ${r.errors + r.non2xx} | ${r.cpuPercent ?? ''} | ${r.cpuMicrosPerRequest ?? ''} | ${r.peakRssMb ?? ''} | ${r.loadGeneratorCpuPercent ?? ''} | ${r.kafkaCpuPercent ?? ''} | ${r.machineCpuPercent ?? ''} |`;
 const kc = kafkaCeiling as { recordsPerSecond: number; batchLatencyMs: { p50: number; p99: number; p99_9: number } } | undefined;
 const workersNote = results.gatewayWorkers > 1 ? ` (${results.gatewayWorkers} processes)` : '';
 const markdown = [
   `Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; ${connections} connections, ${seconds} s per run; load generator, gateway, Kafka and registry on the same machine.`,
   '',
-  '| run | req/s | p50 ms | p99 ms | p99.9 ms | max ms | gateway-side ack p99 / p99.9 ms | events per batch | errors | CPU % | CPU µs/req | peak RSS MB | load generator CPU % | Kafka CPU % |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  `| run | req/s | p50 ms | p99 ms | p99.9 ms | max ms | gateway-side ack p99 / p99.9 ms | events per batch | errors | CPU % | CPU µs/req | peak RSS MB | load generator CPU % | Kafka CPU % | machine CPU % (of ${os.cpus().length * 100}) |`,
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...(httpCeiling ? [row('HTTP ceiling (bare Koa)', httpCeiling)] : []),
-  ...(kc ? [`| Kafka ceiling (records/s; batch latency) | ${kc.recordsPerSecond} | ${kc.batchLatencyMs.p50} | ${kc.batchLatencyMs.p99} | ${kc.batchLatencyMs.p99_9} | | | ${(kafkaCeiling as { batch: number }).batch} | | | | | | |`] : []),
+  ...(kc ? [`| Kafka ceiling (records/s; batch latency) | ${kc.recordsPerSecond} | ${kc.batchLatencyMs.p50} | ${kc.batchLatencyMs.p99} | ${kc.batchLatencyMs.p99_9} | | | ${(kafkaCeiling as { batch: number }).batch} | | | | | | | |`] : []),
   row(`gateway${workersNote}, full path, acks=-1`, gateway),
   ...curve.map((c) => row(`gateway${workersNote} at ${c.percent}% (${c.rate} req/s, paced)`, c)),
   ...(soak ? [row(`soak at 50% for ${values.soak} s`, soak)] : []),
