@@ -11,7 +11,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { projectRoot, stackSettings } from '../stack/settings.ts';
-import { managedProcess, runningPid } from '../stack/processes.ts';
+import { childPids, managedProcess, runningPid, statFields } from '../stack/processes.ts';
 import { up } from '../stack/stack.ts';
 import { benchBody, mixTriggers } from './mix.ts';
 import { paced } from './paced.ts';
@@ -77,43 +77,29 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await new Promise((resolve) => child.once('exit', resolve));
 }
 
-/** A process and its descendants (a gateway in cluster mode is a primary and its workers), from /proc. */
+/** A process and its descendants (a gateway in cluster mode is a primary and its workers). */
 function processTree(root: number): number[] {
-  const parents = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      /* exited meanwhile */
-    }
-  }
   const tree = [root];
-  for (let i = 0; i < tree.length; i++) tree.push(...(parents.get(tree[i]!) ?? []));
+  for (let i = 0; i < tree.length; i++) tree.push(...childPids(tree[i]!));
   return tree;
 }
 
-/** Busy jiffies of the whole machine (all but idle and iowait), and with .total() all of them, from /proc/stat. */
-function machineTicks(): number[] {
-  return readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+/** CPU ticks of the whole machine: busy (all but idle and iowait) and total, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: total - ticks[3]! - ticks[4]!, total };
 }
-const machineBusy = Object.assign(
-  () => {
-    const t = machineTicks();
-    return t.reduce((a, b) => a + b, 0) - t[3]! - t[4]!;
-  },
-  { total: () => machineTicks().reduce((a, b) => a + b, 0) },
-);
 
 /** CPU seconds and RSS (MB) summed over processes, from /proc. */
 function sample(pids: readonly number[]): { cpuSeconds: number; rssMb: number } {
   let ticks = 0;
   let rssKb = 0;
   for (const pid of pids) {
+    const stat = statFields(pid);
+    if (!stat) continue;
+    ticks += Number(stat[11]) + Number(stat[12]);
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(stat[11]) + Number(stat[12]);
       rssKb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
     } catch {
       /* exited meanwhile */
@@ -169,16 +155,10 @@ async function load(port: number, { rate, duration, pid, gateway = false }: { ra
   const others = { self: [process.pid], kafka: kafkaPid ? [kafkaPid] : [] };
   const samples: { cpuSeconds: number; rssMb: number }[] = [];
   let timer: NodeJS.Timeout | undefined;
-  let first = { target: sample(target), self: sample(others.self), kafka: sample(others.kafka) };
-  let firstMachine = { busy: machineBusy(), total: machineBusy.total() };
-  let started = performance.now();
-  /** Measurement starts here (after the paced run's warm-up). */
-  let countersBefore: ReturnType<typeof gatewayCounters> | undefined;
+  /** Taken when measurement starts (after the paced run's warm-up). */
+  let baseline: { target: ReturnType<typeof sample>; self: ReturnType<typeof sample>; kafka: ReturnType<typeof sample>; machine: ReturnType<typeof machineTicks>; at: number; counters?: ReturnType<typeof gatewayCounters> };
   const counting = () => {
-    if (gateway) countersBefore = gatewayCounters(port);
-    first = { target: sample(target), self: sample(others.self), kafka: sample(others.kafka) };
-    firstMachine = { busy: machineBusy(), total: machineBusy.total() };
-    started = performance.now();
+    baseline = { target: sample(target), self: sample(others.self), kafka: sample(others.kafka), machine: machineTicks(), at: performance.now(), ...(gateway ? { counters: gatewayCounters(port) } : {}) };
     if (pid) timer = setInterval(() => samples.push(sample(target)), 250);
   };
   const url = `http://127.0.0.1:${port}/webhooks/cometchat`;
@@ -192,8 +172,10 @@ async function load(port: number, { rate, duration, pid, gateway = false }: { ra
     const r = await autocannon({ url, method: 'POST', connections, duration, headers, requests: [{ setupRequest: (req) => ({ ...req, body: benchBody(n++, run, slots) }) }] });
     result = { requests: r.requests.total, latencyMs: { p50: r.latency.p50, p99: r.latency.p99, p99_9: r.latency.p99_9, max: r.latency.max }, errors: r.errors + r.timeouts, non2xx: r.non2xx };
   }
-  const elapsed = (performance.now() - started) / 1000;
+  const elapsed = (performance.now() - baseline!.at) / 1000;
   if (timer) clearInterval(timer);
+  const { target: first, machine: firstMachine, counters: countersBefore } = baseline!;
+  const machine = machineTicks();
   const percent = (pids: number[], before: { cpuSeconds: number }) => Math.round(((sample(pids).cpuSeconds - before.cpuSeconds) / elapsed) * 100);
   const out: LoadResult = {
     requestsPerSecond: Math.round(result.requests / elapsed),
@@ -202,9 +184,9 @@ async function load(port: number, { rate, duration, pid, gateway = false }: { ra
     errors: result.errors,
     ...(result.errorCodes && result.errors > 0 ? { errorCodes: result.errorCodes } : {}),
     non2xx: result.non2xx,
-    machineCpuPercent: Math.round(((machineBusy() - firstMachine.busy) / Math.max(1, machineBusy.total() - firstMachine.total)) * 100 * os.cpus().length),
-    loadGeneratorCpuPercent: percent(others.self, first.self),
-    ...(kafkaPid ? { kafkaCpuPercent: percent(others.kafka, first.kafka) } : {}),
+    machineCpuPercent: Math.round(((machine.busy - firstMachine.busy) / Math.max(1, machine.total - firstMachine.total)) * 100 * os.cpus().length),
+    loadGeneratorCpuPercent: percent(others.self, baseline!.self),
+    ...(kafkaPid ? { kafkaCpuPercent: percent(others.kafka, baseline!.kafka) } : {}),
   };
   if (countersBefore) {
     const [before, after] = [await countersBefore, await gatewayCounters(port)];
@@ -212,7 +194,7 @@ async function load(port: number, { rate, duration, pid, gateway = false }: { ra
     out.eventsPerBatch = Math.round(((after.batchedEvents - before.batchedEvents) / Math.max(1, after.batches - before.batches)) * 10) / 10;
   }
   if (pid && samples.length > 0) {
-    const cpuSeconds = sample(target).cpuSeconds - first.target.cpuSeconds;
+    const cpuSeconds = sample(target).cpuSeconds - first.cpuSeconds;
     out.cpuPercent = Math.round((cpuSeconds / elapsed) * 100);
     out.cpuMicrosPerRequest = Math.round((cpuSeconds / Math.max(1, result.requests)) * 1e6);
     out.peakRssMb = Math.max(...samples.map((s) => s.rssMb));

@@ -19,16 +19,14 @@ try {
 
 const root = createLogger({ level: config.logLevel });
 const clustered = config.workers > 1;
+// Once per start, from the process that was started (not from every worker).
+if (config.authDisabled && cluster.isPrimary) {
+  root.warn('WEBHOOK_AUTH_DISABLED=true: anyone who can reach this gateway can publish events; use only behind a proxy that authenticates');
+}
 if (clustered && cluster.isPrimary) {
-  if (config.authDisabled) {
-    root.warn('WEBHOOK_AUTH_DISABLED=true: anyone who can reach this gateway can publish events; use only behind a proxy that authenticates');
-  }
   runPrimary({ workers: config.workers, logger: root, shutdownGraceMs: config.shutdownGraceMs });
 } else {
   const logger = clustered ? root.child({ worker: cluster.worker!.id }) : root;
-  if (config.authDisabled && !clustered) {
-    logger.warn('WEBHOOK_AUTH_DISABLED=true: anyone who can reach this gateway can publish events; use only behind a proxy that authenticates');
-  }
   const metrics = createMetrics(clustered ? { exposition: clusterExposition } : {});
   const gateway = createGateway(config, { logger, metrics });
   await gateway.start();

@@ -2,7 +2,7 @@
 // them. Each is named by a pid file, and recognised by a marker argument on its command line,
 // so that a recycled pid is never mistaken for ours and `down` stops exactly what `up` started.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -110,15 +110,32 @@ export class ProcessExitedError extends Error {
   override readonly name = 'ProcessExitedError';
 }
 
+/**
+ * The fields of /proc/<pid>/stat after the command name (so [0] is the state, [1] the parent
+ * pid, [11]/[12] user/system CPU ticks), or undefined when the process is gone or there is no /proc.
+ */
+export function statFields(pid: number): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pids whose parent is `pid`, from /proc (empty without it). */
+export function childPids(pid: number): number[] {
+  if (!existsSync('/proc')) return [];
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && statFields(Number(entry))?.[1] === String(pid))
+    .map(Number);
+}
+
 /** Whether `pid` runs: it exists and is not a zombie (exited, not yet reaped by its parent). */
 function alive(pid: number): boolean {
   if (!isRunning(pid)) return false;
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    // No /proc (not Linux): trust kill(pid, 0).
-    return !existsSync('/proc');
-  }
+  // No /proc (not Linux): trust kill(pid, 0).
+  if (!existsSync('/proc')) return true;
+  return (statFields(pid)?.[0] ?? 'Z') !== 'Z';
 }
 
 /**

@@ -1,5 +1,5 @@
-// Reads and parses the webhook's JSON body: Content-Type application/json, UTF-8 (JSON's only encoding, RFC 8259), not
-// compressed, at most maxBytes. A declared Content-Length over the limit is refused before a
+// Reads and parses the webhook's JSON body: Content-Type application/json, UTF-8 (JSON's only
+// encoding, RFC 8259), not compressed, at most maxBytes. A declared Content-Length over the limit is refused before a
 // byte is read. JSON.parse keeps a "__proto__" member as an ordinary own member, so nothing is
 // polluted and the contract still sees every member. Any JSON value is accepted here: the ingest
 // step says precisely what is wrong with one that is not an object.

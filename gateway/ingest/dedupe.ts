@@ -29,7 +29,9 @@ export function createDedupeWindow({ windowMs, maxEntries }: { windowMs: number;
   while (slotsPow2 < capacity * 2) slotsPow2 *= 2;
   const slots = new Int32Array(capacity === 0 ? 0 : slotsPow2).fill(EMPTY);
   const mask = slotsPow2 - 1;
+  // Scratch keys: the id asked about, and the oldest one while it is dropped.
   const key = new Uint32Array(4);
+  const oldest = new Uint32Array(4);
 
   function parse(eventId: string): void {
     if (!UUID.test(eventId)) throw new TypeError(`the dedupe window keeps UUID event ids; got ${JSON.stringify(eventId.slice(0, 60))}`);
@@ -42,17 +44,17 @@ export function createDedupeWindow({ windowMs, maxEntries }: { windowMs: number;
   // UUID v5 bits are a SHA-1 digest: any 32 of them are already a good hash.
   const home = (k0: number): number => (k0 ^ (k0 >>> 16)) & mask;
 
-  function matches(position: number): boolean {
+  function matches(position: number, k: Uint32Array): boolean {
     const at = position * 4;
-    return ids[at] === key[0] && ids[at + 1] === key[1] && ids[at + 2] === key[2] && ids[at + 3] === key[3];
+    return ids[at] === k[0] && ids[at + 1] === k[1] && ids[at + 2] === k[2] && ids[at + 3] === k[3];
   }
 
-  /** The index slot holding the key, or -1. */
-  function find(): number {
-    for (let slot = home(key[0]!); ; slot = (slot + 1) & mask) {
+  /** The index slot holding `k`, or -1. */
+  function find(k: Uint32Array): number {
+    for (let slot = home(k[0]!); ; slot = (slot + 1) & mask) {
       const position = slots[slot]!;
       if (position === EMPTY) return -1;
-      if (matches(position)) return slot;
+      if (matches(position, k)) return slot;
     }
   }
 
@@ -74,12 +76,8 @@ export function createDedupeWindow({ windowMs, maxEntries }: { windowMs: number;
 
   /** Drops the oldest entry (from the index too, unless a refresh already dropped it). */
   function dropOldest(): void {
-    const at = head * 4;
-    key[0] = ids[at]!;
-    key[1] = ids[at + 1]!;
-    key[2] = ids[at + 2]!;
-    key[3] = ids[at + 3]!;
-    const slot = find();
+    oldest.set(ids.subarray(head * 4, head * 4 + 4));
+    const slot = find(oldest);
     if (slot !== -1 && slots[slot] === head) unindex(slot);
     head = (head + 1) % capacity;
     count--;
@@ -89,7 +87,7 @@ export function createDedupeWindow({ windowMs, maxEntries }: { windowMs: number;
     seen(eventId, now = Date.now()) {
       if (capacity === 0) return false;
       parse(eventId);
-      const slot = find();
+      const slot = find(key);
       return slot !== -1 && expiries[slots[slot]!]! > now;
     },
     remember(eventId, now = Date.now()) {
@@ -97,12 +95,9 @@ export function createDedupeWindow({ windowMs, maxEntries }: { windowMs: number;
       while (count > 0 && expiries[head]! <= now) dropOldest();
       parse(eventId);
       // Remembered again: its old position leaves the index and ages out of the ring unseen.
-      const existing = find();
+      const existing = find(key);
       if (existing !== -1) unindex(existing);
-      if (count === capacity) {
-        dropOldest();
-        parse(eventId);
-      }
+      if (count === capacity) dropOldest();
       const position = (head + count) % capacity;
       ids.set(key, position * 4);
       expiries[position] = now + windowMs;

@@ -3,11 +3,12 @@
 // workers' events, a killed worker is replaced while the other keeps serving, and SIGTERM stops
 // the workers and exits 0.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topicFor } from '../../schemas/catalog.ts';
+import { childPids } from '../../stack/processes.ts';
 import { projectRoot } from '../../stack/settings.ts';
 import { basic } from '../support/gateway.ts';
 import { createSender, missingFromKafka, summarize } from '../support/load.ts';
@@ -20,20 +21,6 @@ interface LogLine {
   worker?: number;
   port?: number;
   module?: string;
-}
-
-/** The pids whose parent is `pid`, from /proc. */
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        return Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 describe('gateway cluster (GATEWAY_WORKERS=2)', () => {
@@ -88,7 +75,7 @@ describe('gateway cluster (GATEWAY_WORKERS=2)', () => {
   });
 
   it('a worker killed → the primary starts another; requests keep being answered 200 meanwhile', async () => {
-    const workers = childrenOf(primary.pid!);
+    const workers = childPids(primary.pid!);
     expect(workers).toHaveLength(2);
     const readyBefore = count('ready');
     process.kill(workers[0]!, 'SIGKILL');
@@ -100,13 +87,13 @@ describe('gateway cluster (GATEWAY_WORKERS=2)', () => {
     expect(outcomes.every((o) => o.status === 200 || o.status === 0)).toBe(true);
     await waitFor(() => count('ready') > readyBefore, { timeoutMs: 60_000, what: 'a replacement worker ready' });
     expect(lines.some((l) => l.msg === 'a worker exited unexpectedly; starting another')).toBe(true);
-    const now = childrenOf(primary.pid!);
+    const now = childPids(primary.pid!);
     expect(now).toHaveLength(2);
     expect(now).not.toContain(workers[0]);
   }, 90_000);
 
   it('SIGTERM to the primary → the workers stop, the primary exits 0', async () => {
-    const workers = childrenOf(primary.pid!);
+    const workers = childPids(primary.pid!);
     const exited = new Promise<number | null>((resolve) => primary.once('exit', (code) => resolve(code)));
     primary.kill('SIGTERM');
     expect(await exited).toBe(0);
