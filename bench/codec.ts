@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadContract } from '../schemas/codec.ts';
+import { loadContract } from '../schemas/contract.ts';
 import { TRIGGERS } from '../schemas/catalog.ts';
 import { projectRoot } from '../stack/settings.ts';
 

@@ -5,7 +5,7 @@
 import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
 import { parseArgs } from 'node:util';
 import { createRouter } from '../gateway/ingest/route.ts';
-import { loadContract } from '../schemas/codec.ts';
+import { asWebhookEvent, loadContract } from '../schemas/contract.ts';
 import { benchBodies } from './mix.ts';
 
 const { values } = parseArgs({ options: { records: { type: 'string' }, batch: { type: 'string', default: '500' }, prefix: { type: 'string' } } });
@@ -25,7 +25,7 @@ const router = createRouter({
   dlqTopic: `${prefix}.dlq`,
   schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL ?? 'http://registry',
 });
-const encoded = benchBodies(records, 'ceiling').map((body) => router.route(JSON.parse(body) as Record<string, unknown>, body, Date.now()).event);
+const encoded = benchBodies(records, 'ceiling').map((body) => router.route(asWebhookEvent(JSON.parse(body)), body, Date.now()).event);
 
 await producer.connect();
 const latencies: number[] = [];

@@ -1,7 +1,7 @@
 // calls: per call or meeting session — who initiated it, participants, start, end, duration,
 // recording URL.
 import type { CallInitiatedData, Occupant, ParticipantData, RecordingData, SessionEndedData, SessionStartedData } from '../schemas/records.ts';
-import type { ConsumerProgram } from './program.ts';
+import type { ConsumerProgram } from './programs.ts';
 import { applyOnce } from './store.ts';
 
 const schema = `

@@ -1,6 +1,10 @@
-// A consumer's configuration from the environment, validated at start.
+// A sample consumer's configuration from the environment, validated at start: one error lists
+// every bad key, as the gateway's does.
 import path from 'node:path';
+import { ConfigError, brokerList, envReader, httpUrl, LOG_LEVELS } from '../common/config-reader.ts';
 import { CATEGORIES, DEFAULT_TOPIC_PREFIX, type Category } from '../schemas/catalog.ts';
+
+export { ConfigError };
 
 export interface ConsumerConfig {
   readonly category: Category;
@@ -20,34 +24,29 @@ export interface ConsumerConfig {
 }
 
 export function loadConsumerConfig(category: string | undefined, env: NodeJS.ProcessEnv = process.env): ConsumerConfig {
-  const problems: string[] = [];
+  const read = envReader(env);
+  const { problems, text, int } = read;
   if (!CATEGORIES.includes(category as Category)) problems.push(`the category must be one of ${CATEGORIES.join(', ')} (got ${category ?? 'nothing'})`);
-  for (const key of ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL']) if (!env[key]) problems.push(`${key} is required`);
-  const int = (key: string, fallback: number): number => {
-    const raw = env[key];
-    if (!raw) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) problems.push(`${key}=${raw} must be a whole number ≥ 0`);
-    return n;
-  };
-  const prefix = env.TOPIC_PREFIX || DEFAULT_TOPIC_PREFIX;
+  const kafkaBrokers = brokerList(read);
+  const schemaRegistryUrl = httpUrl(read, 'SCHEMA_REGISTRY_URL');
+  const prefix = text('TOPIC_PREFIX', DEFAULT_TOPIC_PREFIX);
   const appId = env.COMETCHAT_APP_ID;
   const apiKey = env.COMETCHAT_API_KEY;
   if (Boolean(appId) !== Boolean(apiKey)) problems.push('COMETCHAT_APP_ID and COMETCHAT_API_KEY go together (media links are resolved only with both)');
   const config: ConsumerConfig = {
     category: category as Category,
-    kafkaBrokers: (env.KAFKA_BROKERS ?? '').split(',').filter(Boolean),
-    schemaRegistryUrl: env.SCHEMA_REGISTRY_URL ?? '',
+    kafkaBrokers,
+    schemaRegistryUrl,
     topicPrefix: prefix,
-    groupId: env.CONSUMER_GROUP || `${prefix}.sample.${category}`,
-    dlqTopic: env.CONSUMER_DLQ_TOPIC || `${prefix}.consumers.dlq`,
-    databaseFile: path.resolve(env.DATA_DIR || '.data', `${category}.sqlite`),
-    healthPort: int('HEALTH_PORT', 0),
-    maxRetries: int('MAX_RETRIES', 4),
-    backoffMs: int('RETRY_BACKOFF_MS', 200),
+    groupId: text('CONSUMER_GROUP', `${prefix}.sample.${category}`),
+    dlqTopic: text('CONSUMER_DLQ_TOPIC', `${prefix}.consumers.dlq`),
+    databaseFile: path.resolve(text('DATA_DIR', '.data'), `${category}.sqlite`),
+    healthPort: int('HEALTH_PORT', 0, { min: 0, max: 65535 }),
+    maxRetries: int('MAX_RETRIES', 4, { min: 0, max: 100 }),
+    backoffMs: int('RETRY_BACKOFF_MS', 200, { min: 0, max: 60_000 }, 'ms'),
     cometchat: appId && apiKey ? { appId, apiKey, filesBaseUrl: env.COMETCHAT_FILES_BASE_URL || undefined } : undefined,
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
   };
-  if (problems.length > 0) throw new Error(`invalid consumer configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  read.done('consumer configuration');
   return Object.freeze(config);
 }

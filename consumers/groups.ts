@@ -1,6 +1,6 @@
 // groups: each group, and its membership and roles as they change.
 import type { GroupEventData } from '../schemas/records.ts';
-import type { ConsumerProgram } from './program.ts';
+import type { ConsumerProgram } from './programs.ts';
 import { applyOnce } from './store.ts';
 
 const schema = `

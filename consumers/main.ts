@@ -1,16 +1,29 @@
 // npm run consumer -- <messages|users|groups|calls|moderation>
-import pino from 'pino';
-import { loadConsumerConfig } from './config.ts';
-import { createSampleConsumer } from './consumer.ts';
+import { createLogger } from '../common/logger.ts';
+import { CATEGORIES } from '../schemas/catalog.ts';
+import { ConfigError, loadConsumerConfig } from './config.ts';
+import { createSampleConsumer } from './sample-consumer.ts';
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(`usage: npm run consumer -- <${CATEGORIES.join('|')}>
+Runs one sample consumer: reads its category's topic in a consumer group, applies each event
+once to .data/<category>.sqlite (DATA_DIR), and dead-letters what it cannot handle.
+Environment: KAFKA_BROKERS and SCHEMA_REGISTRY_URL (read from .stack/env when present),
+TOPIC_PREFIX, CONSUMER_GROUP, DATA_DIR, HEALTH_PORT (/healthz and /metrics), MAX_RETRIES,
+RETRY_BACKOFF_MS, LOG_LEVEL, LOG_FORMAT; see docs/consumers.md.
+`);
+  process.exit(0);
+}
 
 let config;
 try {
   config = loadConsumerConfig(process.argv[2]);
 } catch (err) {
-  process.stderr.write(`${(err as Error).message}\n`);
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`${err.message}\n`);
   process.exit(2);
 }
-const logger = pino({ level: config.logLevel, base: { service: `sample-consumer-${config.category}` }, redact: ['apiKey', '*.apiKey'] });
+const logger = createLogger({ level: config.logLevel, service: `sample-consumer-${config.category}` });
 const consumer = createSampleConsumer(config, { logger });
 await consumer.start();
 logger.info({ database: config.databaseFile, group: config.groupId }, 'sample consumer started');

@@ -2,7 +2,7 @@
 // mentions — with media links resolved through token-based media access.
 import type { Message, MessageEventData, ReactionData, ReceiptData } from '../schemas/records.ts';
 import { MEDIA_URL, MediaAccessError } from './media.ts';
-import type { ConsumerProgram } from './program.ts';
+import type { ConsumerProgram } from './programs.ts';
 import { applyOnce } from './store.ts';
 
 const schema = `

@@ -1,6 +1,6 @@
 // moderation: an audit log of approved and blocked messages, with the rule that fired.
 import type { ModerationData } from '../schemas/records.ts';
-import type { ConsumerProgram } from './program.ts';
+import type { ConsumerProgram } from './programs.ts';
 import { applyOnce } from './store.ts';
 
 const schema = `

@@ -6,10 +6,11 @@
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Contract } from '../schemas/codec.ts';
+import type { Logger } from '../common/logger.ts';
+import type { Contract } from '../schemas/contract.ts';
 import type { JsonObject } from '../schemas/json-path.ts';
 import type { EventRecord } from '../schemas/records.ts';
-import type { Logger } from 'pino';
+import type { ConsumerMetrics } from './metrics.ts';
 
 export interface ConsumedEvent {
   readonly trigger: string;
@@ -53,6 +54,7 @@ export function createConsumerRuntime({
   dlqTopic,
   handle,
   logger,
+  metrics,
   maxRetries = 4,
   backoffMs = 200,
 }: {
@@ -64,6 +66,7 @@ export function createConsumerRuntime({
   dlqTopic: string;
   handle: Handler;
   logger: Logger;
+  metrics: ConsumerMetrics;
   maxRetries?: number;
   backoffMs?: number;
 }): ConsumerRuntime {
@@ -74,6 +77,7 @@ export function createConsumerRuntime({
 
   async function deadLetter(message: KafkaMessage, partition: number, reason: 'undecodable' | 'handler_failed', err: unknown): Promise<void> {
     counters.deadLettered++;
+    metrics.record('dead_lettered');
     logger.error({ reason, topic, partition, offset: message.offset, err: { message: (err as Error).message } }, 'record dead-lettered');
     await producer.send({
       topic: dlqTopic,
@@ -122,7 +126,13 @@ export function createConsumerRuntime({
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         running = false;
-        logger.error({ err: { message: payload.error.message }, restart: payload.restart }, 'consumer crashed');
+        // kafkajs restarts the consumer after a retriable error (a rebalance, a coordinator
+        // moving): expected, and only a warning. Without a restart it stays down: an error.
+        if (payload.restart) logger.warn({ err: { message: payload.error.message } }, 'consumer restarting after a retriable error');
+        else logger.error({ err: { message: payload.error.message } }, 'consumer stopped after an error it cannot recover from');
+      });
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        running = true;
       });
       await consumer.run({
         autoCommit: false,
@@ -136,9 +146,11 @@ export function createConsumerRuntime({
           }
           for (let attempt = 0; event; attempt++) {
             try {
-              const outcome = await handle(event);
+              const outcome = (await handle(event)) ?? 'applied';
               if (outcome === 'duplicate') counters.duplicates++;
               else counters.processed++;
+              metrics.record(outcome);
+              logger.info({ trigger: event.trigger, eventId: event.eventId, partition, offset: message.offset }, outcome === 'duplicate' ? 'event seen before, skipped' : 'event applied');
               break;
             } catch (err) {
               if (attempt >= maxRetries) {
@@ -146,6 +158,7 @@ export function createConsumerRuntime({
                 break;
               }
               counters.retries++;
+              metrics.retried();
               logger.warn({ trigger: event.trigger, eventId: event.eventId, attempt: attempt + 1, err: { message: (err as Error).message } }, 'handler failed, retrying');
               await sleep(backoffMs * 2 ** attempt);
               await heartbeat();

@@ -1,6 +1,6 @@
 // users: presence (online/offline and when it last changed) and the block list.
 import type { BlockData, ConnectionStatusData } from '../schemas/records.ts';
-import type { ConsumerProgram } from './program.ts';
+import type { ConsumerProgram } from './programs.ts';
 import { applyOnce } from './store.ts';
 
 const schema = `

@@ -8,7 +8,7 @@
 // partition), and consumers apply each event id once.
 import cluster, { type Worker } from 'node:cluster';
 import client from 'prom-client';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../common/logger.ts';
 
 const METRICS_REQUEST = 'gateway:metrics-request';
 const METRICS_RESPONSE = 'gateway:metrics-response';

@@ -2,6 +2,7 @@
 // its default and its unit are listed here (and in the README); a bad start names every bad key.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { brokerList, ConfigError, envReader, httpUrl, LOG_LEVELS } from '../common/config-reader.ts';
 import { DEFAULT_TOPIC_PREFIX } from '../schemas/catalog.ts';
 
 export interface Credential {
@@ -27,6 +28,8 @@ export interface GatewayConfig {
   /** -1: the broker's default. */
   readonly topicReplicationFactor: number;
   readonly schemaAutoRegister: boolean;
+  /** How long one request to the schema registry may take. */
+  readonly registryTimeoutMs: number;
   readonly maxBodyBytes: number;
   /** How long a request may wait for Kafka's acknowledgement before it is answered 503. */
   readonly ackTimeoutMs: number;
@@ -47,47 +50,13 @@ export interface GatewayConfig {
   readonly workers: number;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  readonly problems: readonly string[];
-  constructor(problems: readonly string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.problems = problems;
-  }
-}
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export { ConfigError };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const problems: string[] = [];
-  const text = (key: string, fallback?: string): string => {
-    const value = env[key];
-    if (value !== undefined && value !== '') return value;
-    if (fallback === undefined) problems.push(`${key} is required`);
-    return fallback ?? '';
-  };
-  const int = (key: string, fallback: number, { min, max }: { min: number; max: number }, unit = ''): number => {
-    const raw = env[key];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${key}=${raw} must be a whole number from ${min} to ${max}${unit ? ` (${unit})` : ''}`);
-      return fallback;
-    }
-    return value;
-  };
-  const bool = (key: string, fallback: boolean): boolean => {
-    const raw = env[key];
-    if (raw === undefined || raw === '') return fallback;
-    if (raw === 'true' || raw === 'false') return raw === 'true';
-    problems.push(`${key}=${raw} must be true or false`);
-    return fallback;
-  };
-
-  const brokers = text('KAFKA_BROKERS').split(',').map((b) => b.trim()).filter(Boolean);
-  if (env.KAFKA_BROKERS && brokers.some((b) => !/^[^:\s]+:\d+$/.test(b))) problems.push(`KAFKA_BROKERS=${env.KAFKA_BROKERS} must be host:port[,host:port…]`);
-  const registryUrl = text('SCHEMA_REGISTRY_URL');
-  if (registryUrl && !/^https?:\/\//.test(registryUrl)) problems.push(`SCHEMA_REGISTRY_URL=${registryUrl} must be an http(s) URL`);
+  const read = envReader(env);
+  const { problems, text, int, bool } = read;
+  const brokers = brokerList(read);
+  const registryUrl = httpUrl(read, 'SCHEMA_REGISTRY_URL');
 
   const authDisabled = bool('WEBHOOK_AUTH_DISABLED', false);
   const credentials: Credential[] = [];
@@ -127,14 +96,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (!webhookPath.startsWith('/')) problems.push(`WEBHOOK_PATH=${webhookPath} must start with /`);
   const topicPrefix = text('TOPIC_PREFIX', DEFAULT_TOPIC_PREFIX);
   if (!/^[A-Za-z0-9._-]+$/.test(topicPrefix)) problems.push(`TOPIC_PREFIX=${topicPrefix} may hold only letters, digits, ".", "_" and "-"`);
-  const logLevel = text('LOG_LEVEL', 'info');
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel} must be one of ${LOG_LEVELS.join(', ')}`);
+  const logLevel = read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS);
 
   const workers = env.GATEWAY_WORKERS === 'auto' ? availableParallelism() : int('GATEWAY_WORKERS', 1, { min: 1, max: 256 }, 'processes, or "auto" for one per CPU');
 
   const config: GatewayConfig = {
     kafkaBrokers: brokers,
-    schemaRegistryUrl: registryUrl.replace(/\/$/, ''),
+    schemaRegistryUrl: registryUrl,
     host: text('HOST', '0.0.0.0'),
     port: int('PORT', 8080, { min: 0, max: 65535 }),
     webhookPath,
@@ -147,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     topicPartitions: int('TOPIC_PARTITIONS', -1, { min: -1, max: 10_000 }),
     topicReplicationFactor: int('TOPIC_REPLICATION_FACTOR', -1, { min: -1, max: 100 }),
     schemaAutoRegister: bool('SCHEMA_AUTO_REGISTER', true),
+    registryTimeoutMs: int('SCHEMA_REGISTRY_TIMEOUT_MS', 10_000, { min: 100, max: 120_000 }, 'ms'), // 10 s
     maxBodyBytes: int('MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }, 'bytes'), // 1 MiB
     ackTimeoutMs: int('ACK_TIMEOUT_MS', 1000, { min: 10, max: 60_000 }, 'ms'), // well inside CometChat's 2 s
     retryAfterSeconds: int('RETRY_AFTER_SECONDS', 10, { min: 0, max: 3600 }, 's'),
@@ -164,6 +133,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     workers,
   };
   if (config.headersTimeoutMs > config.requestTimeoutMs) problems.push('HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS');
-  if (problems.length > 0) throw new ConfigError(problems);
+  read.done();
   return Object.freeze(config);
 }

@@ -1,19 +1,31 @@
-// Composition root: configuration → logger → gateway → signals. `npm start`.
+// Composition root: configuration → logger → clients → gateway → signals. `npm start`.
 // With GATEWAY_WORKERS > 1 this process becomes the cluster primary (gateway/cluster.ts) and
 // every worker runs this file again as one gateway.
 import cluster from 'node:cluster';
+import { createLogger } from '../common/logger.ts';
+import { createClients } from './clients.ts';
 import { clusterExposition, runPrimary } from './cluster.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createGateway } from './gateway.ts';
-import { createMetrics } from './http/metrics.ts';
-import { createLogger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(`usage: npm start
+Runs the gateway: HTTP(S) on HOST:PORT (default 0.0.0.0:8080), CometChat's webhooks on
+WEBHOOK_PATH, events to Kafka. Configured by environment variables only; the required ones
+are KAFKA_BROKERS, SCHEMA_REGISTRY_URL, WEBHOOK_USERNAME and WEBHOOK_PASSWORD. Settings of a
+local stack (.stack/env, written by npm run stack:up) are read when present.
+Every setting, its default and unit: docs/configuration.md
+`);
+  process.exit(0);
+}
 
 let config;
 try {
   config = loadConfig();
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
-  process.stderr.write(`${err.message}\nSee the README's configuration table.\n`);
+  process.stderr.write(`${err.message}\nSee docs/configuration.md for every setting.\n`);
   process.exit(2);
 }
 
@@ -28,7 +40,7 @@ if (clustered && cluster.isPrimary) {
 } else {
   const logger = clustered ? root.child({ worker: cluster.worker!.id }) : root;
   const metrics = createMetrics(clustered ? { exposition: clusterExposition } : {});
-  const gateway = createGateway(config, { logger, metrics });
+  const gateway = createGateway({ config, clients: createClients(config, { logger }), logger, metrics });
   await gateway.start();
 
   let stopping = false;

@@ -4,7 +4,7 @@
 import { ContractError, type FieldProblem } from './errors.ts';
 import { canonicalJson, uuidV5 } from './event-id.ts';
 import { describeJsonType, pointer, valueAt, type JsonObject } from './json-path.ts';
-import { NAMESPACE } from './assemble.ts';
+import { NAMESPACE } from './avro-schema.ts';
 
 export const CATEGORIES = ['messages', 'users', 'groups', 'calls', 'moderation'] as const;
 export type Category = (typeof CATEGORIES)[number];

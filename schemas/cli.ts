@@ -1,37 +1,45 @@
-// npm run schemas:register | schemas:check — against SCHEMA_REGISTRY_URL, topics under
-// TOPIC_PREFIX (default cometchat). One line per subject; check exits 1 if any is incompatible.
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { loadContract } from './codec.ts';
-import { checkAll, registerAll } from './registry.ts';
+// npm run schemas:register | schemas:check — the event contract against SCHEMA_REGISTRY_URL,
+// for topics under TOPIC_PREFIX (default cometchat). One line per subject; check exits 1 if any
+// local schema is incompatible with what is registered.
+import { loadContract } from './contract.ts';
+import { checkAll, createRegistryClient, registerAll } from './registry.ts';
+
+const USAGE = `usage: npm run schemas:register | npm run schemas:check
+
+  register  registers every trigger's schema (BACKWARD compatibility; idempotent)
+  check     says, per subject, whether the local schema is unchanged, compatible,
+            incompatible or not registered yet; exits 1 if any is incompatible
+
+Environment: SCHEMA_REGISTRY_URL (required; read from .stack/env when present),
+TOPIC_PREFIX (default cometchat), SCHEMA_REGISTRY_TIMEOUT_MS (default 10000).
+`;
 
 async function main(command: string | undefined): Promise<number> {
-  const url = process.env.SCHEMA_REGISTRY_URL;
-  if (!url) {
-    process.stderr.write('SCHEMA_REGISTRY_URL is not set: e.g. `set -a; . .stack/env; set +a` after `npm run stack:up`\n');
+  if (command === undefined || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== 'register' && command !== 'check') {
+    process.stderr.write(`unknown command ${command}\n${USAGE}`);
     return 2;
   }
+  const url = process.env.SCHEMA_REGISTRY_URL;
+  if (!url) {
+    process.stderr.write('SCHEMA_REGISTRY_URL is not set: start the local stack (npm run stack:up) or set it to your registry\n');
+    return 2;
+  }
+  const registry = createRegistryClient({ url, timeoutMs: Number(process.env.SCHEMA_REGISTRY_TIMEOUT_MS) || 10_000 });
   const prefix = process.env.TOPIC_PREFIX || undefined;
   const { codecs } = loadContract();
-  switch (command) {
-    case 'register': {
-      for (const r of await registerAll(new SchemaRegistry({ host: url }), codecs.values(), prefix)) {
-        process.stdout.write(`registered ${r.subject} id=${r.id}\n`);
-      }
-      return 0;
-    }
-    case 'check': {
-      const results = await checkAll(url, codecs.values(), prefix);
-      for (const r of results) {
-        process.stdout.write(`${r.state.padEnd(14)} ${r.subject}${r.messages.length ? `: ${r.messages.join('; ')}` : ''}\n`);
-      }
-      const bad = results.filter((r) => r.state === 'incompatible').length;
-      process.stdout.write(`${results.length} subjects, ${bad} incompatible\n`);
-      return bad === 0 ? 0 : 1;
-    }
-    default:
-      process.stderr.write('usage: node schemas/cli.ts register|check\n');
-      return 2;
+  if (command === 'register') {
+    for (const r of await registerAll(registry, codecs.values(), prefix)) process.stdout.write(`registered ${r.subject} id=${r.id}\n`);
+    return 0;
   }
+  const results = await checkAll(registry, codecs.values(), prefix);
+  for (const r of results) process.stdout.write(`${r.state.padEnd(14)} ${r.subject}${r.messages.length ? `: ${r.messages.join('; ')}` : ''}\n`);
+  const bad = results.filter((r) => r.state === 'incompatible').length;
+  process.stdout.write(`${results.length} subjects, ${bad} incompatible\n`);
+  return bad === 0 ? 0 : 1;
 }
 
 main(process.argv[2]).then(

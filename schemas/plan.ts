@@ -1,7 +1,7 @@
 // Compiles a self-contained record schema into a conversion plan: for each record, which JSON
 // key each field reads, under which condition, and which fields are not CometChat's at all
 // (added by the gateway, derived from another field, or the _unmapped catch-all).
-import { fullName, NAMESPACE, type AvroRecord, type AvroSchema } from './assemble.ts';
+import { fullName, NAMESPACE, type AvroRecord, type AvroSchema } from './avro-schema.ts';
 
 export type Parser = 'boolean' | 'integer' | 'decimal';
 

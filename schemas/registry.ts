@@ -1,9 +1,10 @@
-// Registering the event contract in a Confluent-compatible schema registry, and checking the
-// local schemas against what is registered. Subjects follow TopicRecordNameStrategy
-// (<topic>-<record full name>) with BACKWARD compatibility.
+// Every call to the schema registry, through one client with a timeout: registering the event
+// contract, looking up its ids, checking local schemas against what is registered, a liveness
+// ping, and (for consumers) the @kafkajs/confluent-schema-registry client that decodes records.
+// Subjects follow TopicRecordNameStrategy (<topic>-<record full name>) with BACKWARD compatibility.
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { subjectFor, topicFor, type TriggerSpec } from './catalog.ts';
-import type { TriggerCodec } from './codec.ts';
+import type { TriggerCodec } from './contract.ts';
 
 export function subjectOf(spec: TriggerSpec, topicPrefix?: string): string {
   return subjectFor(topicFor(spec.category, topicPrefix), spec.recordName);
@@ -13,31 +14,6 @@ export interface Registered {
   readonly trigger: string;
   readonly subject: string;
   readonly id: number;
-}
-
-/**
- * Registers every codec's schema (idempotent: an identical schema keeps its id) with BACKWARD
- * compatibility. The registry refuses an incompatible change; the error names the subject.
- */
-export async function registerAll(
-  registry: SchemaRegistry,
-  codecs: Iterable<TriggerCodec>,
-  topicPrefix?: string,
-): Promise<Registered[]> {
-  const results: Registered[] = [];
-  for (const codec of codecs) {
-    const subject = subjectOf(codec.spec, topicPrefix);
-    try {
-      const { id } = await registry.register(
-        { type: SchemaType.AVRO, schema: JSON.stringify(codec.schema) },
-        { subject, compatibility: COMPATIBILITY.BACKWARD },
-      );
-      results.push({ trigger: codec.spec.trigger, subject, id });
-    } catch (err) {
-      throw new Error(`registering ${subject} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    }
-  }
-  return results;
 }
 
 export type CheckState = 'compatible' | 'unchanged' | 'not-registered' | 'incompatible';
@@ -50,43 +26,87 @@ export interface Checked {
   readonly messages: readonly string[];
 }
 
-async function call(url: string, init?: RequestInit): Promise<Response> {
-  return fetch(url, {
-    ...init,
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', accept: 'application/vnd.schemaregistry.v1+json, application/json' },
-    signal: AbortSignal.timeout(10_000),
-  });
+export interface RegistryClient {
+  /** The registry's Confluent-compatible base URL, without a trailing slash. */
+  readonly url: string;
+  /** For decoding records by their schema id (it caches each schema it fetched). */
+  readonly schemaRegistry: SchemaRegistry;
+  /** Registers a codec's schema (idempotent: an identical schema keeps its id). */
+  register(codec: TriggerCodec, topicPrefix?: string): Promise<Registered>;
+  /** The id of exactly this schema under its subject, or undefined when the subject lacks it. */
+  lookup(codec: TriggerCodec, topicPrefix?: string): Promise<number | undefined>;
+  /** Whether a codec's schema could be registered over what its subject holds now. */
+  check(codec: TriggerCodec, topicPrefix?: string): Promise<Checked>;
+  /** Whether the registry answers at all. */
+  ping(): Promise<boolean>;
 }
 
-/** Whether each local schema could be registered over what its subject holds now. */
-export async function checkAll(registryUrl: string, codecs: Iterable<TriggerCodec>, topicPrefix?: string): Promise<Checked[]> {
-  const base = registryUrl.replace(/\/$/, '');
-  const results: Checked[] = [];
-  for (const codec of codecs) {
-    const subject = subjectOf(codec.spec, topicPrefix);
-    const body = JSON.stringify({ schema: JSON.stringify(codec.schema) });
-    const encoded = encodeURIComponent(subject);
-    // Asked first: some registries call any schema compatible with a subject that does not exist.
-    const versions = await call(`${base}/subjects/${encoded}/versions`);
-    if (versions.status === 404) {
-      results.push({ trigger: codec.spec.trigger, subject, state: 'not-registered', messages: [] });
-      continue;
-    }
-    // Already registered as is?
-    const lookup = await call(`${base}/subjects/${encoded}`, { method: 'POST', body });
-    if (lookup.ok) {
-      results.push({ trigger: codec.spec.trigger, subject, state: 'unchanged', messages: [] });
-      continue;
-    }
-    const res = await call(`${base}/compatibility/subjects/${encoded}/versions/latest?verbose=true`, { method: 'POST', body });
-    if (!res.ok) throw new Error(`checking ${subject}: the registry answered ${res.status} ${await res.text()}`);
-    const answer = (await res.json()) as { is_compatible?: boolean; messages?: string[] };
-    results.push({
-      trigger: codec.spec.trigger,
-      subject,
-      state: answer.is_compatible ? 'compatible' : 'incompatible',
-      messages: answer.messages ?? [],
+type ClientMiddleware = NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]['middlewares']>[number];
+
+export function createRegistryClient({ url, timeoutMs = 10_000 }: { url: string; /** Per request. */ timeoutMs?: number }): RegistryClient {
+  const base = url.replace(/\/$/, '');
+  // The library sets no timeout of its own: without this, one stalled request hangs its caller.
+  const timeout: ClientMiddleware = () => ({ prepareRequest: (next) => next().then((request) => request.enhance({ timeout: timeoutMs })) });
+  const schemaRegistry = new SchemaRegistry({ host: base, middlewares: [timeout] });
+
+  function call(pathname: string, init?: RequestInit): Promise<Response> {
+    return fetch(`${base}${pathname}`, {
+      ...init,
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', accept: 'application/vnd.schemaregistry.v1+json, application/json' },
+      signal: AbortSignal.timeout(timeoutMs),
     });
   }
+  const schemaBody = (codec: TriggerCodec): string => JSON.stringify({ schema: JSON.stringify(codec.schema) });
+
+  return {
+    url: base,
+    schemaRegistry,
+    async register(codec, topicPrefix) {
+      const subject = subjectOf(codec.spec, topicPrefix);
+      try {
+        const { id } = await schemaRegistry.register({ type: SchemaType.AVRO, schema: JSON.stringify(codec.schema) }, { subject, compatibility: COMPATIBILITY.BACKWARD });
+        return { trigger: codec.spec.trigger, subject, id };
+      } catch (err) {
+        throw new Error(`registering ${subject} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+    },
+    async lookup(codec, topicPrefix) {
+      const subject = subjectOf(codec.spec, topicPrefix);
+      const res = await call(`/subjects/${encodeURIComponent(subject)}`, { method: 'POST', body: schemaBody(codec) });
+      if (res.ok) return ((await res.json()) as { id: number }).id;
+      if (res.status === 404) return undefined;
+      throw new Error(`looking up ${subject}: the registry answered ${res.status}`);
+    },
+    async check(codec, topicPrefix) {
+      const subject = subjectOf(codec.spec, topicPrefix);
+      const { trigger } = codec.spec;
+      const encoded = encodeURIComponent(subject);
+      // Asked first: some registries call any schema compatible with a subject that does not exist.
+      const versions = await call(`/subjects/${encoded}/versions`);
+      if (versions.status === 404) return { trigger, subject, state: 'not-registered', messages: [] };
+      // Already registered as is?
+      const lookup = await call(`/subjects/${encoded}`, { method: 'POST', body: schemaBody(codec) });
+      if (lookup.ok) return { trigger, subject, state: 'unchanged', messages: [] };
+      const res = await call(`/compatibility/subjects/${encoded}/versions/latest?verbose=true`, { method: 'POST', body: schemaBody(codec) });
+      if (!res.ok) throw new Error(`checking ${subject}: the registry answered ${res.status} ${await res.text()}`);
+      const answer = (await res.json()) as { is_compatible?: boolean; messages?: string[] };
+      return { trigger, subject, state: answer.is_compatible ? 'compatible' : 'incompatible', messages: answer.messages ?? [] };
+    },
+    async ping() {
+      return (await call('/subjects')).ok;
+    },
+  };
+}
+
+/** Registers every codec's schema, in order; the registry refuses an incompatible change, naming the subject. */
+export async function registerAll(client: RegistryClient, codecs: Iterable<TriggerCodec>, topicPrefix?: string): Promise<Registered[]> {
+  const results: Registered[] = [];
+  for (const codec of codecs) results.push(await client.register(codec, topicPrefix));
+  return results;
+}
+
+export async function checkAll(client: RegistryClient, codecs: Iterable<TriggerCodec>, topicPrefix?: string): Promise<Checked[]> {
+  const results: Checked[] = [];
+  for (const codec of codecs) results.push(await client.check(codec, topicPrefix));
   return results;
 }

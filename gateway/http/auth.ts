@@ -8,7 +8,7 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type { Credential } from '../config.ts';
-import { GatewayError } from './errors.ts';
+import { GatewayError } from '../errors.ts';
 
 const digest = (value: string): Buffer => hash('sha256', value, 'buffer');
 

@@ -1,11 +1,19 @@
-// Reads and parses the webhook's JSON body: Content-Type application/json, UTF-8 (JSON's only
-// encoding, RFC 8259), not compressed, at most maxBytes. A declared Content-Length over the limit is refused before a
-// byte is read. JSON.parse keeps a "__proto__" member as an ordinary own member, so nothing is
-// polluted and the contract still sees every member. Any JSON value is accepted here: the ingest
-// step says precisely what is wrong with one that is not an object.
-import type { IncomingMessage } from 'node:http';
+// The webhook's JSON body: a small guard, then koa-bodyparser. The guard refuses, before a
+// byte is read, what the parser would otherwise read or misread: a media type other than JSON
+// (415), a charset other than UTF-8 (JSON's only encoding, RFC 8259; 415), a compressed body
+// (415), a declared Content-Length over the limit (413). koa-bodyparser then reads at most
+// maxBytes and parses; its errors become the gateway's codes here, in one place.
+//
+// Why koa-bodyparser and not its successor @koa/bodyparser: only koa-bodyparser hands its options
+// on to co-body, and two of them matter. `strict: false` lets any JSON value through, so the
+// ingest core can say precisely what is wrong with one that is not an object; and
+// `onProtoPoisoning: 'ignore'` keeps a "__proto__" member as the ordinary own member JSON.parse
+// makes of it (nothing is polluted), so the contract still sees, and stores, every member
+// CometChat sent. @koa/bodyparser 6 forwards neither, and would refuse such a body.
 import type { Context, Next } from 'koa';
-import { GatewayError } from './errors.ts';
+import bodyParser from 'koa-bodyparser';
+import compose from 'koa-compose';
+import { GatewayError } from '../errors.ts';
 
 export interface ParsedBody {
   /** The body as received, decoded as UTF-8. */
@@ -13,42 +21,26 @@ export interface ParsedBody {
   readonly value: unknown;
 }
 
-/** The body read by `jsonBody`, for the handlers after it. */
+/** The body read by the middleware `createJsonBody` returns, for the handler after it. */
 export function bodyOf(ctx: Context): ParsedBody {
-  return ctx.state.body as ParsedBody;
+  return { raw: ctx.request.rawBody, value: ctx.request.body };
 }
 
 const UTF8 = /^utf-?8$/i;
 
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (err: GatewayError | undefined, body?: Buffer) => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('aborted', onAborted);
-      req.off('error', onAborted);
-      if (err) reject(err);
-      else resolve(body!);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) done(new GatewayError('payload_too_large'));
-      else chunks.push(chunk);
-    };
-    const onEnd = () => done(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    // The client went away mid-body; the answer is never read, but the request must end.
-    const onAborted = () => done(new GatewayError('malformed_json', { message: 'the body ended before it was complete (the client went away)' }));
-    req.on('data', onData);
-    req.once('end', onEnd);
-    req.once('aborted', onAborted);
-    req.once('error', onAborted);
-  });
+/** co-body's and raw-body's errors, by their `type` or status, as the gateway's codes. */
+function refusal(err: unknown): unknown {
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e.type === 'entity.too.large') return new GatewayError('payload_too_large', { cause: err });
+  if (e.type === 'request.aborted') return new GatewayError('malformed_json', { message: 'the body ended before it was complete (the client went away)', cause: err });
+  if (e.type === 'request.size.invalid') return new GatewayError('malformed_json', { message: 'the body is not as long as its Content-Length says', cause: err });
+  if (err instanceof SyntaxError) return new GatewayError('malformed_json', { message: `the body is not valid JSON: ${e.message}`, cause: err });
+  if (e.status === 415) return new GatewayError('unsupported_media_type', { cause: err });
+  return err;
 }
 
-export function createJsonBody({ maxBytes }: { maxBytes: number }) {
-  return async function jsonBody(ctx: Context, next: Next): Promise<void> {
+function createGuard({ maxBytes }: { maxBytes: number }) {
+  return function guard(ctx: Context, next: Next): Promise<void> {
     // The header CometChat sends is taken as it is; anything else is parsed as a media type.
     if (ctx.get('content-type') !== 'application/json') {
       if (!ctx.is('application/json')) throw new GatewayError('unsupported_media_type');
@@ -63,14 +55,25 @@ export function createJsonBody({ maxBytes }: { maxBytes: number }) {
     }
     const declared = ctx.request.length;
     if (declared !== undefined && declared > maxBytes) throw new GatewayError('payload_too_large');
-    const raw = (await readBody(ctx.req, maxBytes)).toString('utf8');
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (err) {
-      throw new GatewayError('malformed_json', { message: `the body is not valid JSON: ${(err as Error).message}`, cause: err });
-    }
-    ctx.state.body = { raw, value } satisfies ParsedBody;
-    await next();
+    return next();
   };
+}
+
+export function createJsonBody({ maxBytes }: { maxBytes: number }) {
+  const parse = bodyParser({
+    enableTypes: ['json'],
+    jsonLimit: `${maxBytes}b`,
+    encoding: 'utf-8',
+    strict: false,
+    onProtoPoisoning: 'ignore',
+    onerror(err) {
+      throw refusal(err);
+    },
+  } as bodyParser.Options & { onProtoPoisoning: 'ignore' });
+  // Not strict, co-body returns an empty body as "" rather than failing to parse it.
+  const nonEmpty = (ctx: Context, next: Next): Promise<void> => {
+    if (ctx.request.rawBody === '') throw new GatewayError('malformed_json', { message: 'the body is empty: send the event as a JSON object' });
+    return next();
+  };
+  return compose<Context>([createGuard({ maxBytes }), parse, nonEmpty]);
 }

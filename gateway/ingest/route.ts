@@ -5,7 +5,7 @@
 // payload to the dead-letter topic with the error in headers.
 import type { IHeaders } from 'kafkajs';
 import { CATEGORIES, topicFor, TRIGGERS, type Category } from '../../schemas/catalog.ts';
-import type { Contract, ConvertedEvent } from '../../schemas/codec.ts';
+import type { Contract, ConvertedEvent, WebhookEvent } from '../../schemas/contract.ts';
 import { ContractError } from '../../schemas/errors.ts';
 import type { OutgoingEvent } from './publisher.ts';
 import { uuidV5 } from '../../schemas/event-id.ts';
@@ -73,14 +73,14 @@ export function createRouter(options: RouterOptions) {
     };
   }
 
-  /** `body` is the parsed JSON object, `raw` the request body as received. */
-  function route(body: Record<string, unknown>, raw: string, receivedAt: number): Routed {
+  /** `body` is the parsed event, `raw` the body as received. */
+  function route(body: WebhookEvent, raw: string, receivedAt: number): Routed {
     let converted: ConvertedEvent;
     try {
       converted = contract.convert(body, receivedAt);
     } catch (err) {
-      if (!(err instanceof ContractError) || err.code === 'payload_not_object' || err.code === 'trigger_missing') throw err;
-      const trigger = body.trigger as string;
+      if (!(err instanceof ContractError)) throw err;
+      const { trigger } = body;
       // No identity could be derived: the id is that of the bytes received, stable across redeliveries.
       const eventId = uuidV5(JSON.stringify([typeof body.webhook === 'string' ? body.webhook : '', trigger, raw]));
       const kind = err.code === 'trigger_unknown' ? 'unrouted' : 'dlq';

@@ -3,12 +3,10 @@
 // event answered 200 is in Kafka afterwards. Runs against a stack of its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../gateway/config.ts';
-import { createGateway, type Gateway } from '../../gateway/gateway.ts';
-import { createMetrics } from '../../gateway/http/metrics.ts';
-import { createLogger } from '../../gateway/logger.ts';
+import type { Gateway } from '../../gateway/gateway.ts';
+import { createLogger } from '../../common/logger.ts';
 import { topicFor } from '../../schemas/catalog.ts';
-import { basic } from '../support/gateway.ts';
-import { contract } from '../support/contract.ts';
+import { basic, buildTestGateway } from '../support/gateway.ts';
 import { startDedicatedStack, type DedicatedStack } from '../support/dedicated-stack.ts';
 import { createSender, missingFromKafka, summarize, type Outcome } from '../support/load.ts';
 import { readyWithin, waitFor } from '../support/wait-for.ts';
@@ -35,7 +33,7 @@ describe('Kafka outages under load', () => {
       ACK_TIMEOUT_MS: String(ACK_TIMEOUT_MS),
       LOG_LEVEL: 'silent',
     });
-    gateway = createGateway(config, { logger: createLogger({ level: 'silent' }), contract: contract(), metrics: createMetrics({ collectDefault: false }) });
+    gateway = buildTestGateway(config, createLogger({ level: 'silent' }));
     url = `http://127.0.0.1:${await gateway.start()}${config.webhookPath}`;
     await readyWithin(gateway, 120_000);
   });

@@ -3,12 +3,10 @@
 // registry does not report ready and says why — until the registry is back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type GatewayConfig } from '../../gateway/config.ts';
-import { createGateway, type Gateway } from '../../gateway/gateway.ts';
-import { createMetrics } from '../../gateway/http/metrics.ts';
-import { createLogger } from '../../gateway/logger.ts';
+import type { Gateway } from '../../gateway/gateway.ts';
+import { createLogger } from '../../common/logger.ts';
 import { topicFor } from '../../schemas/catalog.ts';
-import { basic } from '../support/gateway.ts';
-import { contract } from '../support/contract.ts';
+import { basic, buildTestGateway } from '../support/gateway.ts';
 import { startDedicatedStack, type DedicatedStack } from '../support/dedicated-stack.ts';
 import { createSender, missingFromKafka, summarize } from '../support/load.ts';
 import { readyWithin, waitFor } from '../support/wait-for.ts';
@@ -19,7 +17,7 @@ describe('registry outage', () => {
   let config: GatewayConfig;
 
   async function start(): Promise<{ gateway: Gateway; base: string }> {
-    const gateway = createGateway(config, { logger: createLogger({ level: 'silent' }), contract: contract(), metrics: createMetrics({ collectDefault: false }) });
+    const gateway = buildTestGateway(config, createLogger({ level: 'silent' }));
     gateways.push(gateway);
     return { gateway, base: `http://127.0.0.1:${await gateway.start()}` };
   }

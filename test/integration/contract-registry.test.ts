@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../stack/settings.ts';
-import { loadContract, type TriggerCodec } from '../../schemas/codec.ts';
-import { checkAll, registerAll, subjectOf, type Registered } from '../../schemas/registry.ts';
+import { loadContract, type TriggerCodec } from '../../schemas/contract.ts';
+import { checkAll, createRegistryClient, registerAll, subjectOf, type Registered } from '../../schemas/registry.ts';
 import type { JsonObject } from '../../schemas/json-path.ts';
 import { documented } from '../support/payloads.ts';
 import { stackEnv, testRegistry, uniqueName } from '../support/stack-env.ts';
@@ -45,10 +45,11 @@ function incompatibleEdit(codec: TriggerCodec): TriggerCodec {
 describe('event contract in the schema registry', () => {
   const prefix = uniqueName('it.contract');
   const registry = testRegistry();
+  const client = createRegistryClient({ url: stackEnv().SCHEMA_REGISTRY_URL });
   let first: Registered[];
 
   beforeAll(async () => {
-    first = await registerAll(registry, codecs, prefix);
+    first = await registerAll(client, codecs, prefix);
   });
 
   it('all 35 subjects register, one per trigger, under TopicRecordNameStrategy names', async () => {
@@ -67,7 +68,7 @@ describe('event contract in the schema registry', () => {
   });
 
   it('registering again → the same ids, no new versions', async () => {
-    const again = await registerAll(registry, codecs, prefix);
+    const again = await registerAll(client, codecs, prefix);
     expect(again).toEqual(first);
     const versions = await getJson(`/subjects/${encodeURIComponent(first[0]!.subject)}/versions`);
     expect(versions.body).toEqual([1]);
@@ -94,9 +95,9 @@ describe('event contract in the schema registry', () => {
   it('an incompatible edit → check reports it by subject, and the registry refuses it', async () => {
     const codec = contract.codecs.get('message_sent')!;
     const edited = incompatibleEdit(codec);
-    const [result] = await checkAll(stackEnv().SCHEMA_REGISTRY_URL, [edited], prefix);
+    const [result] = await checkAll(client, [edited], prefix);
     expect(result).toMatchObject({ subject: subjectOf(codec.spec, prefix), state: 'incompatible' });
-    await expect(registerAll(registry, [edited], prefix)).rejects.toThrow(subjectOf(codec.spec, prefix));
+    await expect(registerAll(client, [edited], prefix)).rejects.toThrow(subjectOf(codec.spec, prefix));
     expect((await getJson(`/subjects/${encodeURIComponent(subjectOf(codec.spec, prefix))}/versions`)).body).toEqual([1]);
   });
 

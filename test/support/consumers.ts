@@ -5,7 +5,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { CATEGORIES, type Category } from '../../schemas/catalog.ts';
 import { loadConsumerConfig } from '../../consumers/config.ts';
-import { createSampleConsumer, type SampleConsumer } from '../../consumers/consumer.ts';
+import { createSampleConsumer, type SampleConsumer } from '../../consumers/sample-consumer.ts';
 import { contract } from './contract.ts';
 import { stackEnv } from './stack-env.ts';
 

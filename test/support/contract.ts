@@ -1,5 +1,5 @@
 // One loaded contract for a test file, and the round trip every conversion test checks.
-import { loadContract, type Contract } from '../../schemas/codec.ts';
+import { loadContract, type Contract } from '../../schemas/contract.ts';
 import type { JsonObject } from '../../schemas/json-path.ts';
 
 let shared: Contract | undefined;

@@ -8,8 +8,10 @@ import type { Admin } from 'kafkajs';
 import { loadConfig, type GatewayConfig } from '../../gateway/config.ts';
 import { createGateway, type Gateway } from '../../gateway/gateway.ts';
 import { gatewayTopics } from '../../gateway/ingest/topics.ts';
-import { createLogger } from '../../gateway/logger.ts';
-import { createMetrics } from '../../gateway/http/metrics.ts';
+import { createLogger } from '../../common/logger.ts';
+import { createMetrics } from '../../gateway/metrics.ts';
+import { createClients } from '../../gateway/clients.ts';
+import type { Logger } from '../../common/logger.ts';
 import { contract } from './contract.ts';
 import { stackEnv, testKafka, uniqueName } from './stack-env.ts';
 
@@ -29,6 +31,11 @@ export interface TestGateway {
 
 export function basic(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
+
+/** A gateway with real clients of the test stack, as main.ts builds one. */
+export function buildTestGateway(config: GatewayConfig, logger: Logger): Gateway {
+  return createGateway({ config, clients: createClients(config, { logger }), logger, contract: contract(), metrics: createMetrics({ collectDefault: false }) });
 }
 
 export async function startTestGateway(overrides: Record<string, string> = {}, { waitReady = true, protocol = 'http' } = {}): Promise<TestGateway> {
@@ -58,7 +65,7 @@ export async function startTestGateway(overrides: Record<string, string> = {}, {
       done();
     },
   });
-  const gateway = createGateway(config, { logger: createLogger({ level: config.logLevel, destination }), contract: contract(), metrics: createMetrics({ collectDefault: false }) });
+  const gateway = buildTestGateway(config, createLogger({ level: config.logLevel, destination }));
   const port = await gateway.start();
   if (waitReady) await gateway.ready();
   const url = `${protocol}://127.0.0.1:${port}${config.webhookPath}`;

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { basicCredentials, createAuthMiddleware } from '../../../gateway/http/auth.ts';
-import type { GatewayError } from '../../../gateway/http/errors.ts';
+import type { GatewayError } from '../../../gateway/errors.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 

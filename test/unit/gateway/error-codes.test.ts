@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { asGatewayError, GATEWAY_ERRORS, GatewayError } from '../../../gateway/http/errors.ts';
+import { GATEWAY_ERRORS, GatewayError, refusedBody } from '../../../gateway/errors.ts';
 import { ContractError } from '../../../schemas/errors.ts';
 import { projectRoot } from '../../../stack/settings.ts';
 
@@ -19,10 +19,12 @@ describe('gateway error catalogue', () => {
     expect(new GatewayError('unauthorized')).toMatchObject({ expose: true, retriable: false, status: 401 });
   });
 
-  it('body parser and contract errors → their gateway codes', () => {
-    expect(asGatewayError(Object.assign(new Error('x'), { status: 413, type: 'entity.too.large' })).code).toBe('payload_too_large');
-    expect(asGatewayError(Object.assign(new SyntaxError('x'), { status: 400 })).code).toBe('malformed_json');
-    expect(asGatewayError(new ContractError('trigger_missing', 'no trigger')).code).toBe('trigger_missing');
-    expect(asGatewayError(new TypeError('bug')).code).toBe('internal');
+  it('a body the contract refuses → trigger_missing or payload_not_object, with its field paths', () => {
+    expect(refusedBody(new ContractError('trigger_missing', 'no trigger', [{ path: '/trigger', problem: 'expected a string' }]))).toMatchObject({
+      code: 'trigger_missing',
+      status: 400,
+      details: { problems: [{ path: '/trigger', problem: 'expected a string' }] },
+    });
+    expect(refusedBody(new ContractError('payload_not_object', 'not an object'))).toMatchObject({ code: 'payload_not_object', details: undefined });
   });
 });

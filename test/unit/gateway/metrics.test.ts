@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMetrics } from '../../../gateway/http/metrics.ts';
+import { createMetrics } from '../../../gateway/metrics.ts';
 
 const line = (text: string, series: string) => text.split('\n').find((l) => l.startsWith(`${series} `));
 

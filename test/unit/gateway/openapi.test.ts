@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GATEWAY_ERRORS } from '../../../gateway/http/errors.ts';
+import { GATEWAY_ERRORS } from '../../../gateway/errors.ts';
 import { projectRoot } from '../../../stack/settings.ts';
 
 const doc = JSON.parse(readFileSync(path.join(projectRoot, 'gateway', 'openapi.json'), 'utf8')) as {

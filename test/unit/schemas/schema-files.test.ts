@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
-import { assembleTrigger, formatSchema, loadSharedTypes, registeredSchemaFile, type AvroField, type AvroRecord } from '../../../schemas/assemble.ts';
+import { registeredSchemaFile, schemasDir, type AvroField, type AvroRecord } from '../../../schemas/avro-schema.ts';
+import { assembleTrigger, formatSchema, loadSharedTypes } from '../../../schemas/build/assemble.ts';
 import { TRIGGERS } from '../../../schemas/catalog.ts';
-import { generateTypes } from '../../../schemas/typescript.ts';
+import { generateTypes } from '../../../schemas/build/typescript.ts';
 import path from 'node:path';
-import { schemasDir } from '../../../schemas/assemble.ts';
 
 const triggers = [...TRIGGERS.keys()];
 const registered = (trigger: string) => JSON.parse(readFileSync(registeredSchemaFile(trigger), 'utf8')) as AvroRecord;

@@ -2,7 +2,7 @@
 // avsc type that encodes it and the plan that converts CometChat JSON to it and back.
 import { readFileSync } from 'node:fs';
 import avro from 'avsc';
-import { registeredSchemaFile, type AvroRecord } from './assemble.ts';
+import { registeredSchemaFile, type AvroRecord } from './avro-schema.ts';
 import { eventIdOf, TRIGGERS, type TriggerSpec } from './catalog.ts';
 import { fromJson, toJson, type Conversion } from './convert.ts';
 import { ContractError } from './errors.ts';
@@ -22,6 +22,18 @@ export interface ConvertedEvent extends Conversion {
   readonly eventId: string;
   /** The Kafka key; the event id when the payload lacks the catalogue's key field. */
   readonly key: string;
+}
+
+/** A body the contract can look at: a JSON object whose `trigger` is a string. */
+export type WebhookEvent = JsonObject & { readonly trigger: string };
+
+/** The one place that rule is checked: throws ContractError naming what is wrong. */
+export function asWebhookEvent(payload: unknown): WebhookEvent {
+  if (!isJsonObject(payload)) throw new ContractError('payload_not_object', 'the payload must be a JSON object');
+  if (typeof payload.trigger !== 'string') {
+    throw new ContractError('trigger_missing', 'the payload has no trigger', [{ path: '/trigger', problem: 'expected a string' }]);
+  }
+  return payload as WebhookEvent;
 }
 
 export interface Contract {
@@ -60,11 +72,8 @@ export function loadContract(): Contract {
 
   return {
     codecs,
-    convert(payload, receivedAt) {
-      if (!isJsonObject(payload)) throw new ContractError('payload_not_object', 'the payload must be a JSON object');
-      if (typeof payload.trigger !== 'string') {
-        throw new ContractError('trigger_missing', 'the payload has no trigger', [{ path: '/trigger', problem: 'expected a string' }]);
-      }
+    convert(body, receivedAt) {
+      const payload = asWebhookEvent(body);
       const codec = codecOf(payload.trigger);
       if (exceedsDepth(payload, MAX_JSON_DEPTH)) {
         throw new ContractError('payload_too_deep', `the payload is nested deeper than ${MAX_JSON_DEPTH} levels`, [{ path: '', problem: `nested deeper than ${MAX_JSON_DEPTH} levels` }]);

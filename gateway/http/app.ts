@@ -7,29 +7,33 @@ import { METHODS } from 'node:http';
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
 import compose from 'koa-compose';
-import type { GatewayConfig } from './config.ts';
-import { createAuthMiddleware } from './http/auth.ts';
-import { createJsonBody } from './http/body.ts';
-import { createErrorMiddleware } from './http/errors.ts';
-import type { createHealth } from './http/health.ts';
-import type { GatewayMetrics } from './http/metrics.ts';
-import type { Logger } from './logger.ts';
+import type { GatewayConfig } from '../config.ts';
+import type { Ingest } from '../ingest/ingest.ts';
+import type { Readiness } from '../lifecycle.ts';
+import type { Logger } from '../../common/logger.ts';
+import type { GatewayMetrics } from '../metrics.ts';
+import { createAuthMiddleware } from './auth.ts';
+import { createJsonBody } from './body.ts';
+import { createErrorResponse } from './error-response.ts';
+import { createHealth } from './health.ts';
+import { createWebhookHandler } from './webhook.ts';
 
 export interface AppDeps {
   readonly config: GatewayConfig;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
-  readonly health: ReturnType<typeof createHealth>;
-  readonly ingest: (ctx: Context) => Promise<void>;
+  readonly readiness: Readiness;
+  readonly ingest: Ingest;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const CLIENT_GONE = new Set(['ERR_HTTP_REQUEST_TIMEOUT', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
 /** The committed description of this interface (gateway/openapi.json), served as it is. */
-const OPENAPI = readFileSync(new URL('./openapi.json', import.meta.url), 'utf8');
+const OPENAPI = readFileSync(new URL('../openapi.json', import.meta.url), 'utf8');
 
-export function createApp({ config, logger, metrics, health, ingest }: AppDeps): Koa {
+export function createApp({ config, logger, metrics, readiness, ingest }: AppDeps): Koa {
   const app = new Koa();
+  const health = createHealth({ readiness });
   app.proxy = false;
   // Errors are answered by the error middleware; this only catches what escapes Koa itself.
   app.silent = true;
@@ -50,7 +54,7 @@ export function createApp({ config, logger, metrics, health, ingest }: AppDeps):
       metrics.request((ctx as Context & { _matchedRoute?: string })._matchedRoute ?? 'other', ctx.status);
     }
   });
-  app.use(createErrorMiddleware({ logger, retryAfterSeconds: config.retryAfterSeconds }));
+  app.use(createErrorResponse({ logger, retryAfterSeconds: config.retryAfterSeconds }));
 
   // Every method Node knows, so that TRACE and friends get 405 with Allow (not 501).
   const router = new Router({ methods: [...METHODS] });
@@ -68,7 +72,7 @@ export function createApp({ config, logger, metrics, health, ingest }: AppDeps):
   const webhook = compose<Context>([
     ...(config.authDisabled ? [] : [createAuthMiddleware({ credentials: config.credentials })]),
     createJsonBody({ maxBytes: config.maxBodyBytes }),
-    ingest,
+    createWebhookHandler({ ingest }),
   ]);
   router.post(config.webhookPath, webhook);
 

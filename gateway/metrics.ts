@@ -1,7 +1,7 @@
 // Prometheus metrics: requests by route and status, events by trigger and outcome, how long
 // Kafka takes to acknowledge, Kafka errors, and type mismatches (CometChat changing a type).
 import client from 'prom-client';
-import { TRIGGERS } from '../../schemas/catalog.ts';
+import { TRIGGERS } from '../schemas/catalog.ts';
 
 export type EventOutcome = 'published' | 'duplicate' | 'unrouted' | 'dlq' | 'refused';
 

@@ -1,13 +1,15 @@
 // Builds one sample consumer from its configuration: store, clients, runtime, and a small
 // health/metrics endpoint. main.ts runs one; tests build their own.
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import http from 'node:http';
 import { Kafka, logLevel } from 'kafkajs';
-import type { Logger } from 'pino';
+import { kafkaLogCreator } from '../common/kafka-log.ts';
+import type { Logger } from '../common/logger.ts';
 import { topicFor } from '../schemas/catalog.ts';
-import { loadContract, type Contract } from '../schemas/codec.ts';
+import { loadContract, type Contract } from '../schemas/contract.ts';
+import { createRegistryClient } from '../schemas/registry.ts';
 import type { ConsumerConfig } from './config.ts';
 import { createMediaResolver } from './media.ts';
+import { createConsumerMetrics, type ConsumerMetrics } from './metrics.ts';
 import { PROGRAMS } from './programs.ts';
 import { createConsumerRuntime, type ConsumerRuntime } from './runtime.ts';
 import { openStore, type Store } from './store.ts';
@@ -15,25 +17,30 @@ import { openStore, type Store } from './store.ts';
 export interface SampleConsumer {
   readonly runtime: ConsumerRuntime;
   readonly db: Store;
+  readonly metrics: ConsumerMetrics;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function createSampleConsumer(config: ConsumerConfig, { logger, contract = loadContract() }: { logger: Logger; contract?: Contract }): SampleConsumer {
+export function createSampleConsumer(
+  config: ConsumerConfig,
+  { logger, contract = loadContract(), metrics = createConsumerMetrics({ category: config.category }) }: { logger: Logger; contract?: Contract; metrics?: ConsumerMetrics },
+): SampleConsumer {
   const program = PROGRAMS[config.category];
   const db = openStore(config.databaseFile, program.schema);
   const log = logger.child({ module: `consumer.${config.category}` });
-  const kafka = new Kafka({ clientId: `sample-${config.category}`, brokers: [...config.kafkaBrokers], logLevel: logLevel.ERROR });
+  const kafka = new Kafka({ clientId: `sample-${config.category}`, brokers: [...config.kafkaBrokers], logLevel: logLevel.WARN, logCreator: kafkaLogCreator(logger) });
   const media = config.cometchat ? createMediaResolver({ appId: config.cometchat.appId, apiKey: config.cometchat.apiKey, baseUrl: config.cometchat.filesBaseUrl }) : undefined;
   const runtime = createConsumerRuntime({
     kafka,
-    registry: new SchemaRegistry({ host: config.schemaRegistryUrl }),
+    registry: createRegistryClient({ url: config.schemaRegistryUrl }).schemaRegistry,
     contract,
     topic: topicFor(config.category, config.topicPrefix),
     groupId: config.groupId,
     dlqTopic: config.dlqTopic,
     handle: program.createHandler({ db, logger: log, media }),
     logger: log,
+    metrics,
     maxRetries: config.maxRetries,
     backoffMs: config.backoffMs,
   });
@@ -41,20 +48,23 @@ export function createSampleConsumer(config: ConsumerConfig, { logger, contract 
     if (req.url === '/healthz') {
       res.writeHead(runtime.running ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ running: runtime.running, ...runtime.counters }));
     } else if (req.url === '/metrics') {
-      const lines = Object.entries(runtime.counters).map(([name, value]) => `consumer_${name}_total{category="${config.category}"} ${value}`);
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(`${lines.join('\n')}\n`);
+      metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
     } else res.writeHead(404).end();
   });
 
   return {
     runtime,
     db,
+    metrics,
     async start() {
       // The dead-letter topic must exist before the first poison record arrives.
       const admin = kafka.admin();
       await admin.connect();
       if (!(await admin.listTopics()).includes(config.dlqTopic)) {
-        await admin.createTopics({ topics: [{ topic: config.dlqTopic }], waitForLeaders: true }).catch(() => undefined);
+        await admin.createTopics({ topics: [{ topic: config.dlqTopic }], waitForLeaders: true });
       }
       await admin.disconnect();
       await runtime.start();

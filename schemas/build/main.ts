@@ -2,8 +2,9 @@
 // Those files are what gets registered; a unit test fails when they lag behind the sources.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { assembleTrigger, formatSchema, loadSharedTypes, registeredSchemaFile, schemasDir } from './assemble.ts';
-import { TRIGGERS } from './catalog.ts';
+import { registeredSchemaFile, schemasDir } from '../avro-schema.ts';
+import { TRIGGERS } from '../catalog.ts';
+import { assembleTrigger, formatSchema, loadSharedTypes } from './assemble.ts';
 import { generateTypes } from './typescript.ts';
 
 const shared = loadSharedTypes();

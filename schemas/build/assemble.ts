@@ -4,33 +4,13 @@
 // what is registered stands alone, for our registry and Confluent's alike.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fullName, NAMESPACE, schemasDir, type AvroField, type AvroRecord, type AvroSchema } from '../avro-schema.ts';
 
-export const schemasDir = path.dirname(fileURLToPath(import.meta.url));
-export const NAMESPACE = 'cometchat.webhooks';
-
-export type AvroSchema = string | AvroSchema[] | { [key: string]: unknown };
-export interface AvroField {
-  name: string;
-  type: AvroSchema;
-  [attribute: string]: unknown;
-}
-export interface AvroRecord {
-  type: 'record';
-  name: string;
-  namespace?: string;
-  doc?: string;
-  fields: AvroField[];
-}
 
 const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
 
 function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
-}
-
-export function fullName(name: string, namespace = NAMESPACE): string {
-  return name.includes('.') ? name : `${namespace}.${name}`;
 }
 
 /** The shared named types, by full name. */
@@ -88,11 +68,6 @@ export function assembleTrigger(trigger: string, shared = loadSharedTypes()): Av
     fields: [...envelope.fields, ...own.fields, UNMAPPED],
   };
   return inline(record as unknown as AvroSchema, shared, new Set()) as unknown as AvroRecord;
-}
-
-/** Where the assembled schema of a trigger is committed (and read from at run time). */
-export function registeredSchemaFile(trigger: string): string {
-  return path.join(schemasDir, 'registered', `${trigger}.avsc`);
 }
 
 /** Pretty JSON that keeps short values (a field's union, a small map type) on one line. */

@@ -1,6 +1,6 @@
 // Generates TypeScript interfaces for the records the codec decodes (schemas/records.ts), from
 // the registered schemas: the event contract's types for consumers, never written by hand.
-import type { AvroRecord, AvroSchema } from './assemble.ts';
+import type { AvroRecord, AvroSchema } from '../avro-schema.ts';
 
 function typeOf(schema: AvroSchema, emit: (record: AvroRecord) => void): string {
   if (typeof schema === 'string') {

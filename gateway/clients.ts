@@ -1,0 +1,32 @@
+// The gateway's clients of Kafka and the schema registry, built from its configuration by the
+// composition root (main.ts) and passed in; tests build theirs the same way or pass fakes.
+import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
+import { kafkaLogCreator } from '../common/kafka-log.ts';
+import type { Logger } from '../common/logger.ts';
+import { createRegistryClient, type RegistryClient } from '../schemas/registry.ts';
+import type { GatewayConfig } from './config.ts';
+
+export interface GatewayClients {
+  readonly producer: Producer;
+  readonly admin: Admin;
+  readonly registry: RegistryClient;
+}
+
+export function createClients(config: GatewayConfig, { logger }: { logger: Logger }): GatewayClients {
+  const kafka = new Kafka({
+    clientId: 'cometchat-gateway',
+    brokers: [...config.kafkaBrokers],
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
+    connectionTimeout: 1000,
+    requestTimeout: 5000,
+  });
+  return {
+    // Idempotent with unlimited retries: a batch outlives an outage and lands once. Callers do
+    // not wait for it beyond their budget; short retry gaps make recovery quick. The default
+    // partitioner is murmur2, as Java clients use, so keys land where they would expect.
+    producer: kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { initialRetryTime: 100, maxRetryTime: 1000 } }),
+    admin: kafka.admin({ retry: { retries: 2 } }),
+    registry: createRegistryClient({ url: config.schemaRegistryUrl, timeoutMs: config.registryTimeoutMs }),
+  };
+}

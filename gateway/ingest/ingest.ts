@@ -1,0 +1,101 @@
+// The ingest core: one webhook event in, one outcome out. Validate it, route it, skip it if Kafka
+// already acknowledged it within the dedupe window, otherwise publish it and report `accepted`
+// only once Kafka acknowledged it, or `refused` (kafka_unavailable) when it did not within the
+// budget. Never a late acceptance. Knows nothing of HTTP: the Koa edge (http/webhook.ts), a
+// test or a replay tool calls it with plain values.
+import { asWebhookEvent } from '../../schemas/contract.ts';
+import { ContractError } from '../../schemas/errors.ts';
+import { GatewayError, refusedBody } from '../errors.ts';
+import type { Lifecycle } from '../lifecycle.ts';
+import type { Logger } from '../../common/logger.ts';
+import type { GatewayMetrics } from '../metrics.ts';
+import type { DedupeWindow } from './dedupe.ts';
+import type { Publisher } from './publisher.ts';
+import type { Router } from './route.ts';
+
+export interface IngestRequest {
+  /** The parsed JSON body. */
+  readonly body: unknown;
+  /** The body as received (kept unchanged on the unrouted and dead-letter topics). */
+  readonly raw: string;
+  /** Carried into log lines about this event. */
+  readonly requestId: string;
+  /** Epoch milliseconds. */
+  readonly receivedAt: number;
+}
+
+export type IngestOutcome =
+  /** Kafka acknowledged it: on its category topic, or kept on the unrouted or dead-letter topic. */
+  | { readonly status: 'accepted'; readonly placement: 'category' | 'unrouted' | 'dlq'; readonly eventId: string; readonly trigger: string }
+  /** Kafka acknowledged the same event within the dedupe window; nothing was published. */
+  | { readonly status: 'duplicate'; readonly eventId: string; readonly trigger: string }
+  /** Not taken: the error says why and whether a retry can succeed. */
+  | { readonly status: 'refused'; readonly error: GatewayError };
+
+export type Ingest = (request: IngestRequest) => Promise<IngestOutcome>;
+
+export function createIngest({
+  router,
+  publisher,
+  dedupe,
+  metrics,
+  lifecycle,
+  logger,
+  ackTimeoutMs,
+}: {
+  router: Router;
+  publisher: Publisher;
+  dedupe: DedupeWindow;
+  metrics: GatewayMetrics;
+  lifecycle: Lifecycle;
+  logger: Logger;
+  ackTimeoutMs: number;
+}): Ingest {
+  // Deliveries of the same event that overlap share one publication.
+  const inFlight = new Map<string, Promise<void>>();
+  const refused = (error: GatewayError): IngestOutcome => ({ status: 'refused', error });
+
+  return async function ingest({ body, raw, requestId, receivedAt }) {
+    if (lifecycle.shuttingDown) return refused(new GatewayError('shutting_down'));
+    if (!lifecycle.started) return refused(new GatewayError('not_ready'));
+    const started = performance.now();
+    let event;
+    try {
+      event = asWebhookEvent(body);
+    } catch (err) {
+      if (err instanceof ContractError) return refused(refusedBody(err));
+      throw err;
+    }
+
+    const routed = router.route(event, raw, receivedAt);
+    const { eventId, trigger } = routed;
+    if (routed.kind === 'category' && routed.mismatches.length > 0) {
+      metrics.mismatch(trigger);
+      logger.warn({ trigger, eventId, paths: routed.mismatches, requestId }, 'documented fields of an unexpected type, kept in _unmapped');
+    }
+
+    const earlier = inFlight.get(eventId);
+    if (earlier) await earlier.catch(() => undefined);
+    if (dedupe.seen(eventId)) {
+      metrics.event(trigger, 'duplicate');
+      return { status: 'duplicate', eventId, trigger };
+    }
+
+    const published = publisher.publish(routed.event, { timeoutMs: ackTimeoutMs, onAcked: () => dedupe.remember(eventId) });
+    inFlight.set(eventId, published);
+    try {
+      await published;
+    } catch (err) {
+      metrics.event(trigger, 'refused');
+      return refused(new GatewayError('kafka_unavailable', { cause: err }));
+    } finally {
+      inFlight.delete(eventId);
+    }
+    metrics.ack((performance.now() - started) / 1000);
+    metrics.event(trigger, routed.kind === 'category' ? 'published' : routed.kind);
+    if (routed.kind !== 'category') {
+      logger.warn({ trigger, eventId, kind: routed.kind, code: routed.error?.code, paths: routed.error?.paths, requestId }, routed.kind === 'dlq' ? 'event dead-lettered' : 'unknown trigger, event kept unrouted');
+    }
+    return { status: 'accepted', placement: routed.kind, eventId, trigger };
+  };
+}
