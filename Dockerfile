@@ -7,6 +7,7 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund
+COPY common ./common
 COPY schemas ./schemas
 COPY gateway ./gateway
 COPY consumers ./consumers
@@ -15,4 +16,4 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:8080/readyz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--disable-warning=TimeoutNegativeWarning", "gateway/main.ts"]
+CMD ["node", "gateway/main.ts"]

@@ -53,7 +53,7 @@ const auth = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}
 
 /** Starts a Node child that prints {"port":…} or is ready at /readyz. */
 async function startChild(script: string, extraEnv: Record<string, string>, args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...args, path.join(projectRoot, script)], {
+  const child = spawn(process.execPath, [...args, path.join(projectRoot, script)], {
     env: { ...process.env, ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -218,7 +218,7 @@ if (ceilings) {
 // 3. Gateway (before the Kafka ceiling, which needs its request count).
 const gatewayEnv = { PORT: '0', WEBHOOK_USERNAME: username, WEBHOOK_PASSWORD: password, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '3', TOPIC_REPLICATION_FACTOR: '1', GATEWAY_WORKERS: values.workers };
 const profileArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}/profile-${stamp}`] : [];
-const gatewayChild = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', ...values['node-args'].split(' ').filter(Boolean), ...profileArgs, path.join(projectRoot, 'gateway', 'main.ts')], {
+const gatewayChild = spawn(process.execPath, [...values['node-args'].split(' ').filter(Boolean), ...profileArgs, path.join(projectRoot, 'gateway', 'main.ts')], {
   env: { ...process.env, ...env, ...gatewayEnv, PORT: '18199' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
@@ -253,7 +253,7 @@ await stopChild(gatewayChild);
 // 2. Kafka ceiling: as many records as the gateway took at full speed.
 if (ceilings) log(`Kafka ceiling: ${gateway.requests} pre-encoded records in batches of 500, acks=-1`);
 const kafkaCeiling = !ceilings ? undefined : await new Promise<Record<string, unknown>>((resolve, reject) => {
-  const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(projectRoot, 'bench', 'kafka-ceiling.ts'), '--records', String(gateway.requests), '--prefix', prefix], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(projectRoot, 'bench', 'kafka-ceiling.ts'), '--records', String(gateway.requests), '--prefix', prefix], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d));
   child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Record<string, unknown>) : reject(new Error(`kafka-ceiling exited ${code}`))));

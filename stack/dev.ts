@@ -21,7 +21,7 @@ report(`gateway on http://127.0.0.1:${port}/webhooks/cometchat, Basic credential
 report(`try: npm run send -- message_sent --user ${username} --password ${password}`);
 
 const run = (script: string, args: string[], extra: Record<string, string>) =>
-  spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(projectRoot, script), ...args], { stdio: 'inherit', env: { ...process.env, ...env, ...extra } });
+  spawn(process.execPath, [path.join(projectRoot, script), ...args], { stdio: 'inherit', env: { ...process.env, ...env, ...extra } });
 
 const gateway = run('gateway/main.ts', [], { WEBHOOK_USERNAME: username, WEBHOOK_PASSWORD: password, PORT: port });
 const consumers = CATEGORIES.map((category) => run('consumers/main.ts', [category], { DATA_DIR: path.join(projectRoot, '.data') }));

@@ -4,11 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v st >/dev/null || python3 -m pip install --quiet schemathesis
-node --disable-warning=TimeoutNegativeWarning stack/cli.ts up >/dev/null
+node stack/cli.ts up >/dev/null
 set -a; . .stack/env; set +a
 port=${FUZZ_PORT:-18444}
 PORT=$port HOST=127.0.0.1 WEBHOOK_USERNAME=fuzz WEBHOOK_PASSWORD=fuzz-secret TOPIC_PREFIX="fuzz$(date +%s)" LOG_LEVEL=warn \
-  node --disable-warning=TimeoutNegativeWarning gateway/main.ts > .stack/logs/fuzz-gateway.log 2>&1 &
+  node gateway/main.ts > .stack/logs/fuzz-gateway.log 2>&1 &
 gateway=$!
 trap 'kill $gateway 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.5; done

@@ -19,7 +19,7 @@ describe('gateway stopped under load', () => {
   const url = `http://127.0.0.1:${PORT}/webhooks/cometchat`;
 
   async function startGateway(): Promise<ChildProcess> {
-    const proc = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(projectRoot, 'gateway', 'main.ts')], {
+    const proc = spawn(process.execPath, [path.join(projectRoot, 'gateway', 'main.ts')], {
       env: { ...process.env, ...stack.env, PORT: String(PORT), HOST: '127.0.0.1', WEBHOOK_USERNAME: 'cometchat', WEBHOOK_PASSWORD: 'stop-secret', TOPIC_PARTITIONS: '3', TOPIC_REPLICATION_FACTOR: '1', LOG_LEVEL: 'warn' },
       stdio: 'ignore',
     });

@@ -20,7 +20,7 @@ describe('sample consumer killed mid-stream', () => {
   const dbFile = path.join(dataDir, 'messages.sqlite');
 
   function startConsumer(): ChildProcess {
-    return spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', path.join(projectRoot, 'consumers', 'main.ts'), 'messages'], {
+    return spawn(process.execPath, [path.join(projectRoot, 'consumers', 'main.ts'), 'messages'], {
       env: { ...process.env, ...consumerEnv(gw.config.topicPrefix, dataDir), LOG_LEVEL: 'warn' },
       stdio: 'ignore',
     });
