@@ -5,18 +5,21 @@
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../common/cli-args.ts';
 import { projectRoot } from '../stack/settings.ts';
 
-const { values } = parseArgs({
-  options: {
+const { values } = parseCli(
+  `usage: npm run bench:gateway -- [--url URL] [--user U --password P] [--seconds 10] [--connections 50]
+Closed-loop load (autocannon) of distinct message_sent events against a running gateway.
+`,
+  {
     url: { type: 'string', default: 'http://127.0.0.1:8080/webhooks/cometchat' },
     user: { type: 'string', default: process.env.WEBHOOK_USERNAME },
     password: { type: 'string', default: process.env.WEBHOOK_PASSWORD },
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
   },
-});
+);
 
 const template = readFileSync(path.join(projectRoot, 'schemas', 'examples', 'message_sent.json'), 'utf8');
 const prefix = `load-${Date.now().toString(36)}-`;

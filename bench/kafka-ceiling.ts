@@ -3,12 +3,16 @@
 // conversion cost nothing. The records are the gateway's own (the router makes them: key, Avro
 // value, CloudEvents headers), so kafkajs does the same encoding work. Prints one JSON line.
 import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../common/cli-args.ts';
 import { createRouter } from '../gateway/ingest/route.ts';
 import { asWebhookEvent, loadContract } from '../schemas/contract.ts';
 import { benchBodies } from './mix.ts';
 
-const { values } = parseArgs({ options: { records: { type: 'string' }, batch: { type: 'string', default: '500' }, prefix: { type: 'string' } } });
+const { values } = parseCli('usage: node bench/kafka-ceiling.ts --records N --prefix P [--batch 500]\nProduces N of the gateway\'s records to the existing topics under P; prints one JSON line.\n', {
+  records: { type: 'string' },
+  batch: { type: 'string', default: '500' },
+  prefix: { type: 'string' },
+});
 const records = Number(values.records);
 const batchSize = Number(values.batch);
 const contract = loadContract();

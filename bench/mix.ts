@@ -20,7 +20,10 @@ export function mixTriggers(): string[] {
 const templates = new Map<string, string>();
 function template(trigger: string): string {
   let text = templates.get(trigger);
-  if (!text) templates.set(trigger, (text = JSON.stringify(JSON.parse(readFileSync(path.join(projectRoot, 'schemas', 'examples', `${trigger}.json`), 'utf8')))));
+  if (!text) {
+    text = JSON.stringify(JSON.parse(readFileSync(path.join(projectRoot, 'schemas', 'examples', `${trigger}.json`), 'utf8')));
+    templates.set(trigger, text);
+  }
   return text;
 }
 

@@ -28,7 +28,7 @@ export function latencySvg(points: readonly CurvePoint[], { title, targetMs }: {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="${left}" y="22" font-size="14">${escape(title)}</text>`,
+    `<text x="${left}" y="22" font-size="14">${escapeXml(title)}</text>`,
   ];
   for (let decade = yMin; decade <= yMax; decade *= 10) {
     parts.push(`<line x1="${left}" x2="${width - right}" y1="${y(decade)}" y2="${y(decade)}" stroke="#ddd"/>`, `<text x="${left - 8}" y="${y(decade) + 4}" text-anchor="end">${decade} ms</text>`);
@@ -52,6 +52,6 @@ export function latencySvg(points: readonly CurvePoint[], { title, targetMs }: {
   return `${parts.join('\n')}\n`;
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
 }

@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../common/cli-args.ts';
 import { projectRoot, stackSettings } from '../stack/settings.ts';
 import { childPids, managedProcess, runningPid, statFields } from '../stack/processes.ts';
 import { up } from '../stack/stack.ts';
@@ -17,8 +17,24 @@ import { benchBody, mixTriggers } from './mix.ts';
 import { paced } from './paced.ts';
 import { latencySvg } from './plot.ts';
 
-const { values } = parseArgs({
-  options: {
+const USAGE = `usage: npm run bench -- [options]
+Measures, in one run on this machine: the HTTP ceiling (a bare Koa app), the Kafka ceiling
+(kafkajs alone, the gateway's records), the gateway at full speed, and the gateway paced below
+it. Starts the local stack if needed; writes bench/results/<time>.json, .md and -latency.svg.
+
+  --seconds N         per run (default 15)
+  --connections N     closed-loop connections at full speed (default 64)
+  --curve 25,50,...   paced runs, in % of the gateway's maximum (50 is always one)
+  --soak SECONDS      a long paced run at 50% after the others
+  --only gateway      skip the ceilings
+  --workers N         GATEWAY_WORKERS for the gateway
+  --node-args "..."   extra Node/V8 options for the gateway process
+  --profile           CPU profile of the gateway
+`;
+
+const { values } = parseCli(
+  USAGE,
+  {
     seconds: { type: 'string', default: '15' },
     connections: { type: 'string', default: '64' },
     soak: { type: 'string' },
@@ -32,7 +48,7 @@ const { values } = parseArgs({
     // Paced runs below the maximum, in % of it; 50 is always one of them.
     curve: { type: 'string', default: '25,50,75,90' },
   },
-});
+);
 const seconds = Number(values.seconds);
 if (values.only !== undefined && values.only !== 'gateway') throw new Error(`--only ${values.only}: the only run that can be measured alone is "gateway"`);
 const ceilings = values.only === undefined;

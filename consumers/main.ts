@@ -15,7 +15,7 @@ RETRY_BACKOFF_MS, LOG_LEVEL, LOG_FORMAT; see docs/consumers.md.
   process.exit(0);
 }
 
-let config;
+let config: ReturnType<typeof loadConsumerConfig>;
 try {
   config = loadConsumerConfig(process.argv[2]);
 } catch (err) {

@@ -24,7 +24,7 @@ export interface ConsumedEvent {
   readonly key: string | null;
 }
 
-export type Handler = (event: ConsumedEvent) => Promise<'applied' | 'duplicate' | void> | 'applied' | 'duplicate' | void;
+export type Handler = (event: ConsumedEvent) => Promise<'applied' | 'duplicate' | undefined> | 'applied' | 'duplicate' | undefined;
 
 export interface RuntimeCounters {
   processed: number;

@@ -20,7 +20,7 @@ Every setting, its default and unit: docs/configuration.md
   process.exit(0);
 }
 
-let config;
+let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
 } catch (err) {

@@ -38,7 +38,10 @@ function tally({ labelNames: [first, second], ...config }: { name: string; help:
   });
   return (a: string, b: string | number): void => {
     let counts = pending.get(a);
-    if (!counts) pending.set(a, (counts = new Map()));
+    if (!counts) {
+      counts = new Map();
+      pending.set(a, counts);
+    }
     counts.set(b, (counts.get(b) ?? 0) + 1);
   };
 }

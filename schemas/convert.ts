@@ -92,7 +92,10 @@ class Converter {
     for (const key of Object.keys(obj)) {
       const value = obj[key];
       const placed = this.place(obj, key, value, plan, out);
-      if (!placed) (unmapped ??= []).push(`${JSON.stringify(key)}:${JSON.stringify(value)}`);
+      if (!placed) {
+        unmapped ??= [];
+        unmapped.push(`${JSON.stringify(key)}:${JSON.stringify(value)}`);
+      }
     }
     for (const field of plan.derived) out[field.name] = parse(field.derive!.parse, obj[field.derive!.from]);
     if (this.gateway && this.at.length === 0) {

@@ -2,6 +2,17 @@
 import { down, formatEnvFile, status, up } from './stack.ts';
 import { stackSettings } from './settings.ts';
 
+const USAGE = `usage: npm run stack:up | stack:down | stack:status
+
+  up      starts a local Apache Kafka (KRaft) and Apicurio Registry from Maven Central,
+          unless they already run; writes their settings to .stack/env
+  down    stops them and removes their data
+  status  says whether each runs and answers; exits 3 if one does not
+
+Environment: STACK_DIR, STACK_KAFKA_PORT, STACK_REGISTRY_PORT, STACK_JAVA_HOME and the
+others in docs/development.md.
+`;
+
 const report = (message: string): void => {
   process.stderr.write(`stack: ${message}\n`);
 };
@@ -27,8 +38,12 @@ async function main(command: string | undefined): Promise<number> {
       }
       return all.every((c) => c.ready) ? 0 : 3;
     }
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return 0;
     default:
-      process.stderr.write('usage: node stack/cli.ts up|down|status\n');
+      process.stderr.write(USAGE);
       return 2;
   }
 }

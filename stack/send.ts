@@ -4,21 +4,33 @@
 // and WEBHOOK_PASSWORD from the environment.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../common/cli-args.ts';
 import { projectRoot } from './settings.ts';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
+const USAGE = `usage: npm run send -- <trigger | file.json> [--url URL] [--user U --password P]
+
+Posts a documented example (schemas/examples/<trigger>.json) or a JSON file of your own to a
+gateway, as CometChat would, and prints the answer.
+
+  --url URL        the webhook URL (GATEWAY_URL; default http://127.0.0.1:8080/webhooks/cometchat)
+  --user U         Basic user name (default WEBHOOK_USERNAME)
+  --password P     Basic password (default WEBHOOK_PASSWORD)
+  -h, --help       this text
+`;
+
+const { values, positionals } = parseCli(
+  USAGE,
+  {
     url: { type: 'string', default: process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080/webhooks/cometchat' },
     user: { type: 'string', default: process.env.WEBHOOK_USERNAME },
     password: { type: 'string', default: process.env.WEBHOOK_PASSWORD },
   },
-});
+  { allowPositionals: true },
+);
 
 const what = positionals[0];
 if (!what) {
-  process.stderr.write('usage: npm run send -- <trigger | file.json> [--url URL] [--user U --password P]\n');
+  process.stderr.write(USAGE);
   process.exit(2);
 }
 const example = path.join(projectRoot, 'schemas', 'examples', `${what}.json`);

@@ -24,7 +24,7 @@ export function stackEnv(settings: StackSettings): StackEnv {
 
 /** `KEY=value` lines that `set -a; . .stack/env` and dotenv readers both accept. */
 export function formatEnvFile(env: StackEnv): string {
-  return Object.entries(env).map(([key, value]) => `${key}=${value}`).join('\n') + '\n';
+  return `${Object.entries(env).map(([key, value]) => `${key}=${value}`).join('\n')}\n`;
 }
 
 type Report = (message: string) => void;

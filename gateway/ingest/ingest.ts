@@ -3,7 +3,7 @@
 // only once Kafka acknowledged it, or `refused` (kafka_unavailable) when it did not within the
 // budget. Never a late acceptance. Knows nothing of HTTP: the Koa edge (http/webhook.ts), a
 // test or a replay tool calls it with plain values.
-import { asWebhookEvent } from '../../schemas/contract.ts';
+import { asWebhookEvent, type WebhookEvent } from '../../schemas/contract.ts';
 import { ContractError } from '../../schemas/errors.ts';
 import { GatewayError, refusedBody } from '../errors.ts';
 import type { Lifecycle } from '../lifecycle.ts';
@@ -59,7 +59,7 @@ export function createIngest({
     if (lifecycle.shuttingDown) return refused(new GatewayError('shutting_down'));
     if (!lifecycle.started) return refused(new GatewayError('not_ready'));
     const started = performance.now();
-    let event;
+    let event: WebhookEvent;
     try {
       event = asWebhookEvent(body);
     } catch (err) {

@@ -191,7 +191,7 @@ describe('connection limit', () => {
       });
       expect(dropped).toBe(true);
     } finally {
-      open.forEach((s) => s.destroy());
+      for (const s of open) s.destroy();
     }
     // With the idle ones gone, requests are served again.
     await new Promise((resolve) => setTimeout(resolve, 100));

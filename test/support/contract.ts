@@ -4,7 +4,8 @@ import type { JsonObject } from '../../schemas/json-path.ts';
 
 let shared: Contract | undefined;
 export function contract(): Contract {
-  return (shared ??= loadContract());
+  shared ??= loadContract();
+  return shared;
 }
 
 export const RECEIVED_AT = 1_764_000_000_000;

@@ -33,7 +33,9 @@ describe('the authentication middleware', () => {
       }
     });
     app.use(createAuthMiddleware({ credentials }));
-    app.use((ctx) => void (ctx.body = 'in'));
+    app.use((ctx) => {
+      ctx.body = 'in';
+    });
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;

@@ -15,7 +15,7 @@ const RUNS = Number(process.env.PROPERTY_RUNS ?? 400);
 /** Paths of every member of every object in the payload (arrays included in the walk). */
 function memberPaths(value: unknown, prefix: string[] = []): string[][] {
   const out: string[][] = [];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...memberPaths(v, [...prefix, String(i)])));
+  if (Array.isArray(value)) for (const [i, v] of value.entries()) out.push(...memberPaths(v, [...prefix, String(i)]));
   else if (isJsonObject(value)) {
     for (const key of Object.keys(value)) {
       out.push([...prefix, key]);
@@ -27,7 +27,7 @@ function memberPaths(value: unknown, prefix: string[] = []): string[][] {
 
 function objectPaths(value: unknown, prefix: string[] = []): string[][] {
   const out: string[][] = isJsonObject(value) ? [prefix] : [];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...objectPaths(v, [...prefix, String(i)])));
+  if (Array.isArray(value)) for (const [i, v] of value.entries()) out.push(...objectPaths(v, [...prefix, String(i)]));
   else if (isJsonObject(value)) for (const key of Object.keys(value)) out.push(...objectPaths(value[key], [...prefix, key]));
   return out;
 }

@@ -14,12 +14,12 @@ const registered = (trigger: string) => JSON.parse(readFileSync(registeredSchema
 
 /** Every record definition inside a schema. */
 function records(schema: unknown, out: AvroRecord[] = []): AvroRecord[] {
-  if (Array.isArray(schema)) schema.forEach((s) => records(s, out));
+  if (Array.isArray(schema)) for (const s of schema) records(s, out);
   else if (schema && typeof schema === 'object') {
     const s = schema as Record<string, unknown>;
     if (s.type === 'record') {
       out.push(s as unknown as AvroRecord);
-      (s.fields as AvroField[]).forEach((f) => records(f.type, out));
+      for (const f of s.fields as AvroField[]) records(f.type, out);
     } else {
       records(s.type, out);
       records(s.items, out);
