@@ -11,9 +11,12 @@ import { loadContract } from '../schemas/contract.ts';
 import { TRIGGERS } from '../schemas/catalog.ts';
 import { projectRoot } from '../stack/settings.ts';
 
-const { values } = parseCli('usage: npm run bench:codec -- [--seconds 5]\nEvents per second one core converts and encodes, on a mix of the documented payloads.\n', {
-  seconds: { type: 'string', default: '5' },
-});
+const { values } = parseCli(
+  'usage: npm run bench:codec -- [--seconds 5]\nEvents per second one core converts and encodes, on a mix of the documented payloads.\n',
+  {
+    seconds: { type: 'string', default: '5' },
+  },
+);
 const seconds = Number(values.seconds);
 
 const payloadDir = path.join(projectRoot, 'schemas', 'examples');
@@ -44,7 +47,9 @@ function measure(label: string, work: (i: number) => Buffer): { label: string; e
   }
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   const eventsPerSecond = Math.round(n / elapsed);
-  process.stdout.write(`${label.padEnd(24)} ${eventsPerSecond.toLocaleString('en')} events/s on one core (${n.toLocaleString('en')} events, avg ${Math.round(bytes / n)} B encoded)\n`);
+  process.stdout.write(
+    `${label.padEnd(24)} ${eventsPerSecond.toLocaleString('en')} events/s on one core (${n.toLocaleString('en')} events, avg ${Math.round(bytes / n)} B encoded)\n`,
+  );
   return { label, eventsPerSecond };
 }
 

@@ -8,11 +8,14 @@ import { createRouter } from '../gateway/ingest/route.ts';
 import { asWebhookEvent, loadContract } from '../schemas/contract.ts';
 import { benchBodies } from './mix.ts';
 
-const { values } = parseCli('usage: node bench/kafka-ceiling.ts --records N --prefix P [--batch 500]\nProduces N of the gateway\'s records to the existing topics under P; prints one JSON line.\n', {
-  records: { type: 'string' },
-  batch: { type: 'string', default: '500' },
-  prefix: { type: 'string' },
-});
+const { values } = parseCli(
+  "usage: node bench/kafka-ceiling.ts --records N --prefix P [--batch 500]\nProduces N of the gateway's records to the existing topics under P; prints one JSON line.\n",
+  {
+    records: { type: 'string' },
+    batch: { type: 'string', default: '500' },
+    prefix: { type: 'string' },
+  },
+);
 const records = Number(values.records);
 const batchSize = Number(values.batch);
 const contract = loadContract();
@@ -50,4 +53,6 @@ const seconds = (performance.now() - started) / 1000;
 await producer.disconnect();
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! * 100) / 100;
-process.stdout.write(`${JSON.stringify({ records, batch: batchSize, seconds, recordsPerSecond: Math.round(records / seconds), batchLatencyMs: { p50: pct(50), p99: pct(99), p99_9: pct(99.9) } })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ records, batch: batchSize, seconds, recordsPerSecond: Math.round(records / seconds), batchLatencyMs: { p50: pct(50), p99: pct(99), p99_9: pct(99.9) } })}\n`,
+);

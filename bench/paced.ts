@@ -61,7 +61,14 @@ export async function paced({
     const send = (i: number) => {
       const payload = body(i);
       const req = http.request(
-        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(payload) } },
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          headers: { ...headers, 'content-length': Buffer.byteLength(payload) },
+        },
         (res) => {
           res.resume();
           res.once('end', () => finish(i, res.statusCode));

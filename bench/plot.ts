@@ -31,16 +31,25 @@ export function latencySvg(points: readonly CurvePoint[], { title, targetMs }: {
     `<text x="${left}" y="22" font-size="14">${escapeXml(title)}</text>`,
   ];
   for (let decade = yMin; decade <= yMax; decade *= 10) {
-    parts.push(`<line x1="${left}" x2="${width - right}" y1="${y(decade)}" y2="${y(decade)}" stroke="#ddd"/>`, `<text x="${left - 8}" y="${y(decade) + 4}" text-anchor="end">${decade} ms</text>`);
+    parts.push(
+      `<line x1="${left}" x2="${width - right}" y1="${y(decade)}" y2="${y(decade)}" stroke="#ddd"/>`,
+      `<text x="${left - 8}" y="${y(decade) + 4}" text-anchor="end">${decade} ms</text>`,
+    );
   }
   for (let i = 0; i <= 4; i++) {
     const v = (xMax * i) / 4;
     parts.push(`<text x="${x(v)}" y="${height - bottom + 18}" text-anchor="middle">${Math.round(v)}</text>`);
   }
   parts.push(`<text x="${(left + width - right) / 2}" y="${height - 10}" text-anchor="middle">requests/s</text>`);
-  parts.push(`<line x1="${left}" x2="${left}" y1="${top}" y2="${height - bottom}" stroke="#333"/>`, `<line x1="${left}" x2="${width - right}" y1="${height - bottom}" y2="${height - bottom}" stroke="#333"/>`);
+  parts.push(
+    `<line x1="${left}" x2="${left}" y1="${top}" y2="${height - bottom}" stroke="#333"/>`,
+    `<line x1="${left}" x2="${width - right}" y1="${height - bottom}" y2="${height - bottom}" stroke="#333"/>`,
+  );
   if (targetMs !== undefined) {
-    parts.push(`<line x1="${left}" x2="${width - right}" y1="${y(targetMs)}" y2="${y(targetMs)}" stroke="#c00" stroke-dasharray="4 4"/>`, `<text x="${width - right + 6}" y="${y(targetMs) + 4}" fill="#c00">${targetMs} ms</text>`);
+    parts.push(
+      `<line x1="${left}" x2="${width - right}" y1="${y(targetMs)}" y2="${y(targetMs)}" stroke="#c00" stroke-dasharray="4 4"/>`,
+      `<text x="${width - right + 6}" y="${y(targetMs) + 4}" fill="#c00">${targetMs} ms</text>`,
+    );
   }
   SERIES.forEach((s, i) => {
     const path = points.map((p) => `${x(p.requestsPerSecond).toFixed(1)},${y(p.latencyMs[s.key]).toFixed(1)}`).join(' ');

@@ -32,23 +32,20 @@ it. Starts the local stack if needed; writes bench/results/<time>.json, .md and 
   --profile           CPU profile of the gateway
 `;
 
-const { values } = parseCli(
-  USAGE,
-  {
-    seconds: { type: 'string', default: '15' },
-    connections: { type: 'string', default: '64' },
-    soak: { type: 'string' },
-    profile: { type: 'boolean', default: false },
-    // Skip the ceilings, to iterate on the gateway alone (the report then has no ratio).
-    only: { type: 'string' },
-    // Gateway processes (GATEWAY_WORKERS): 1 is a single process, more use Node's cluster module.
-    workers: { type: 'string', default: '1' },
-    // Extra Node/V8 options for the gateway process, e.g. "--max-semi-space-size=8".
-    'node-args': { type: 'string', default: '' },
-    // Paced runs below the maximum, in % of it; 50 is always one of them.
-    curve: { type: 'string', default: '25,50,75,90' },
-  },
-);
+const { values } = parseCli(USAGE, {
+  seconds: { type: 'string', default: '15' },
+  connections: { type: 'string', default: '64' },
+  soak: { type: 'string' },
+  profile: { type: 'boolean', default: false },
+  // Skip the ceilings, to iterate on the gateway alone (the report then has no ratio).
+  only: { type: 'string' },
+  // Gateway processes (GATEWAY_WORKERS): 1 is a single process, more use Node's cluster module.
+  workers: { type: 'string', default: '1' },
+  // Extra Node/V8 options for the gateway process, e.g. "--max-semi-space-size=8".
+  'node-args': { type: 'string', default: '' },
+  // Paced runs below the maximum, in % of it; 50 is always one of them.
+  curve: { type: 'string', default: '25,50,75,90' },
+});
 const seconds = Number(values.seconds);
 if (values.only !== undefined && values.only !== 'gateway') throw new Error(`--only ${values.only}: the only run that can be measured alone is "gateway"`);
 const ceilings = values.only === undefined;
@@ -151,7 +148,8 @@ interface LoadResult {
 async function gatewayCounters(port: number): Promise<{ acks: Map<number, number>; batches: number; batchedEvents: number }> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const acks = new Map<number, number>();
-  for (const [, le, count] of text.matchAll(/^gateway_ack_duration_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)) acks.set(le === '+Inf' ? Infinity : Number(le) * 1000, Number(count));
+  for (const [, le, count] of text.matchAll(/^gateway_ack_duration_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm))
+    acks.set(le === '+Inf' ? Infinity : Number(le) * 1000, Number(count));
   const number = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
   return { acks, batches: number('gateway_batch_messages_count'), batchedEvents: number('gateway_batch_messages_sum') };
 }
@@ -165,16 +163,33 @@ function bucketBound(before: Map<number, number>, after: Map<number, number>, qu
 /** Bodies are numbered across every run of this process, so no request repeats an earlier one (a repeat would be a duplicate, answered without Kafka). */
 let n = 0;
 
-async function load(port: number, { rate, duration, pid, gateway = false }: { rate?: number; duration: number; pid?: number; gateway?: boolean }): Promise<LoadResult> {
+async function load(
+  port: number,
+  { rate, duration, pid, gateway = false }: { rate?: number; duration: number; pid?: number; gateway?: boolean },
+): Promise<LoadResult> {
   const slots = mixTriggers();
   const target = pid ? processTree(pid) : [];
   const others = { self: [process.pid], kafka: kafkaPid ? [kafkaPid] : [] };
   const samples: { cpuSeconds: number; rssMb: number }[] = [];
   let timer: NodeJS.Timeout | undefined;
   /** Taken when measurement starts (after the paced run's warm-up). */
-  let baseline: { target: ReturnType<typeof sample>; self: ReturnType<typeof sample>; kafka: ReturnType<typeof sample>; machine: ReturnType<typeof machineTicks>; at: number; counters?: ReturnType<typeof gatewayCounters> };
+  let baseline: {
+    target: ReturnType<typeof sample>;
+    self: ReturnType<typeof sample>;
+    kafka: ReturnType<typeof sample>;
+    machine: ReturnType<typeof machineTicks>;
+    at: number;
+    counters?: ReturnType<typeof gatewayCounters>;
+  };
   const counting = () => {
-    baseline = { target: sample(target), self: sample(others.self), kafka: sample(others.kafka), machine: machineTicks(), at: performance.now(), ...(gateway ? { counters: gatewayCounters(port) } : {}) };
+    baseline = {
+      target: sample(target),
+      self: sample(others.self),
+      kafka: sample(others.kafka),
+      machine: machineTicks(),
+      at: performance.now(),
+      ...(gateway ? { counters: gatewayCounters(port) } : {}),
+    };
     if (pid) timer = setInterval(() => samples.push(sample(target)), 250);
   };
   const url = `http://127.0.0.1:${port}/webhooks/cometchat`;
@@ -185,8 +200,20 @@ async function load(port: number, { rate, duration, pid, gateway = false }: { ra
     result = await paced({ url, rate, seconds: duration, headers, connections, body: () => benchBody(n++, run, slots), onCounting: counting });
   } else {
     counting();
-    const r = await autocannon({ url, method: 'POST', connections, duration, headers, requests: [{ setupRequest: (req) => ({ ...req, body: benchBody(n++, run, slots) }) }] });
-    result = { requests: r.requests.total, latencyMs: { p50: r.latency.p50, p99: r.latency.p99, p99_9: r.latency.p99_9, max: r.latency.max }, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+    const r = await autocannon({
+      url,
+      method: 'POST',
+      connections,
+      duration,
+      headers,
+      requests: [{ setupRequest: (req) => ({ ...req, body: benchBody(n++, run, slots) }) }],
+    });
+    result = {
+      requests: r.requests.total,
+      latencyMs: { p50: r.latency.p50, p99: r.latency.p99, p99_9: r.latency.p99_9, max: r.latency.max },
+      errors: r.errors + r.timeouts,
+      non2xx: r.non2xx,
+    };
   }
   const elapsed = (performance.now() - baseline!.at) / 1000;
   if (timer) clearInterval(timer);
@@ -219,7 +246,9 @@ async function load(port: number, { rate, duration, pid, gateway = false }: { ra
   return out;
 }
 
-log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; load generator, gateway and Kafka share it`);
+log(
+  `machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}; load generator, gateway and Kafka share it`,
+);
 
 // 1. HTTP ceiling.
 let httpCeiling: LoadResult | undefined;
@@ -232,15 +261,31 @@ if (ceilings) {
 }
 
 // 3. Gateway (before the Kafka ceiling, which needs its request count).
-const gatewayEnv = { PORT: '0', WEBHOOK_USERNAME: username, WEBHOOK_PASSWORD: password, TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', TOPIC_PARTITIONS: '3', TOPIC_REPLICATION_FACTOR: '1', GATEWAY_WORKERS: values.workers };
+const gatewayEnv = {
+  PORT: '0',
+  WEBHOOK_USERNAME: username,
+  WEBHOOK_PASSWORD: password,
+  TOPIC_PREFIX: prefix,
+  LOG_LEVEL: 'warn',
+  TOPIC_PARTITIONS: '3',
+  TOPIC_REPLICATION_FACTOR: '1',
+  GATEWAY_WORKERS: values.workers,
+};
 const profileArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}/profile-${stamp}`] : [];
-const gatewayChild = spawn(process.execPath, [...values['node-args'].split(' ').filter(Boolean), ...profileArgs, path.join(projectRoot, 'gateway', 'main.ts')], {
-  env: { ...process.env, ...env, ...gatewayEnv, PORT: '18199' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const gatewayChild = spawn(
+  process.execPath,
+  [...values['node-args'].split(' ').filter(Boolean), ...profileArgs, path.join(projectRoot, 'gateway', 'main.ts')],
+  {
+    env: { ...process.env, ...env, ...gatewayEnv, PORT: '18199' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);
 const gatewayPort = 18199;
 for (let i = 0; ; i++) {
-  const ready = await fetch(`http://127.0.0.1:${gatewayPort}/readyz`).then((r) => r.ok, () => false);
+  const ready = await fetch(`http://127.0.0.1:${gatewayPort}/readyz`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (ready) break;
   if (i > 240) throw new Error('the gateway did not become ready');
   await new Promise((resolve) => setTimeout(resolve, 250));
@@ -268,19 +313,28 @@ await stopChild(gatewayChild);
 
 // 2. Kafka ceiling: as many records as the gateway took at full speed.
 if (ceilings) log(`Kafka ceiling: ${gateway.requests} pre-encoded records in batches of 500, acks=-1`);
-const kafkaCeiling = !ceilings ? undefined : await new Promise<Record<string, unknown>>((resolve, reject) => {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'bench', 'kafka-ceiling.ts'), '--records', String(gateway.requests), '--prefix', prefix], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d));
-  child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Record<string, unknown>) : reject(new Error(`kafka-ceiling exited ${code}`))));
-});
+const kafkaCeiling = !ceilings
+  ? undefined
+  : await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(projectRoot, 'bench', 'kafka-ceiling.ts'), '--records', String(gateway.requests), '--prefix', prefix], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d));
+      child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Record<string, unknown>) : reject(new Error(`kafka-ceiling exited ${code}`))));
+    });
 
 let profileTop: { fn: string; percent: number }[] | undefined;
 if (values.profile) {
   const dir = `${resultsDir}/profile-${stamp}`;
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (file) {
-    const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+    const profile = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
+      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+      samples: number[];
+      timeDeltas: number[];
+    };
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
     const self = new Map<string, number>();
     let total = 0;
@@ -291,7 +345,10 @@ if (values.profile) {
       self.set(name, (self.get(name) ?? 0) + profile.timeDeltas[i]!);
       total += profile.timeDeltas[i]!;
     });
-    profileTop = [...self].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([fn, t]) => ({ fn, percent: Math.round((t / total) * 1000) / 10 }));
+    profileTop = [...self]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([fn, t]) => ({ fn, percent: Math.round((t / total) * 1000) / 10 }));
   }
 }
 
@@ -319,12 +376,18 @@ const markdown = [
   `| run | req/s | p50 ms | p99 ms | p99.9 ms | max ms | gateway-side ack p99 / p99.9 ms | events per batch | errors | CPU % | CPU µs/req | peak RSS MB | load generator CPU % | Kafka CPU % | machine CPU % (of ${os.cpus().length * 100}) |`,
   '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...(httpCeiling ? [row('HTTP ceiling (bare Koa)', httpCeiling)] : []),
-  ...(kc ? [`| Kafka ceiling (records/s; batch latency) | ${kc.recordsPerSecond} | ${kc.batchLatencyMs.p50} | ${kc.batchLatencyMs.p99} | ${kc.batchLatencyMs.p99_9} | | | ${(kafkaCeiling as { batch: number }).batch} | | | | | | | |`] : []),
+  ...(kc
+    ? [
+        `| Kafka ceiling (records/s; batch latency) | ${kc.recordsPerSecond} | ${kc.batchLatencyMs.p50} | ${kc.batchLatencyMs.p99} | ${kc.batchLatencyMs.p99_9} | | | ${(kafkaCeiling as { batch: number }).batch} | | | | | | | |`,
+      ]
+    : []),
   row(`gateway${workersNote}, full path, acks=-1`, gateway),
   ...curve.map((c) => row(`gateway${workersNote} at ${c.percent}% (${c.rate} req/s, paced)`, c)),
   ...(soak ? [row(`soak at 50% for ${values.soak} s`, soak)] : []),
   '',
-  ...(results.gatewayShareOfHttpCeiling !== undefined ? [`Gateway throughput = ${Math.round(results.gatewayShareOfHttpCeiling * 100)}% of the HTTP ceiling.`] : []),
+  ...(results.gatewayShareOfHttpCeiling !== undefined
+    ? [`Gateway throughput = ${Math.round(results.gatewayShareOfHttpCeiling * 100)}% of the HTTP ceiling.`]
+    : []),
   ...(profileTop ? ['', 'Gateway CPU profile, top self time:', ...profileTop.slice(0, 5).map((p) => `- ${p.percent}% ${p.fn}`)] : []),
 ].join('\n');
 writeFileSync(path.join(resultsDir, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);

@@ -70,7 +70,10 @@ export function envReader(env: NodeJS.ProcessEnv): EnvReader {
 /** host:port[,host:port…], recording a problem when malformed. */
 export function brokerList(reader: EnvReader, key = 'KAFKA_BROKERS'): string[] {
   const raw = reader.text(key);
-  const brokers = raw.split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = raw
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   if (raw && brokers.some((b) => !/^[^:\s]+:\d+$/.test(b))) reader.problems.push(`${key}=${raw} must be host:port[,host:port…]`);
   return brokers;
 }

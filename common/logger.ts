@@ -25,7 +25,17 @@ export function logFormat(env: NodeJS.ProcessEnv = process.env, isTty = Boolean(
   return isTty ? 'pretty' : 'json';
 }
 
-export function createLogger({ level, service = 'cometchat-gateway', destination, format = destination ? 'json' : logFormat() }: { level: string; service?: string; destination?: DestinationStream; format?: LogFormat }): Logger {
+export function createLogger({
+  level,
+  service = 'cometchat-gateway',
+  destination,
+  format = destination ? 'json' : logFormat(),
+}: {
+  level: string;
+  service?: string;
+  destination?: DestinationStream;
+  format?: LogFormat;
+}): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { service },
@@ -34,7 +44,10 @@ export function createLogger({ level, service = 'cometchat-gateway', destination
   };
   if (format === 'pretty') {
     // pino-pretty in a worker thread: the event loop only hands it lines.
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', messageKey: 'msg', destination: 1 } } });
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', messageKey: 'msg', destination: 1 } },
+    });
   }
   return pino(options, destination);
 }

@@ -27,7 +27,8 @@ export const calls: ConsumerProgram = {
   category: 'calls',
   schema,
   createHandler({ db }) {
-    const session = db.prepare(`INSERT INTO sessions (session_id, kind, initiated_by, started_at_s, ended_at_s, duration_s, recording_url) VALUES (?, ?, ?, ?, ?, ?, ?)
+    const session =
+      db.prepare(`INSERT INTO sessions (session_id, kind, initiated_by, started_at_s, ended_at_s, duration_s, recording_url) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (session_id) DO UPDATE SET kind = coalesce(excluded.kind, kind), initiated_by = coalesce(excluded.initiated_by, initiated_by),
         started_at_s = coalesce(excluded.started_at_s, started_at_s), ended_at_s = coalesce(excluded.ended_at_s, ended_at_s),
         duration_s = coalesce(excluded.duration_s, duration_s), recording_url = coalesce(excluded.recording_url, recording_url)`);

@@ -46,11 +46,15 @@ export function createMediaResolver({
         throw new MediaAccessError(`could not reach CometChat's file service for ${target.pathname}: ${(err as Error).message}`, undefined, { cause: err });
       }
       if (res.status === 401 || res.status === 403) {
-        throw new MediaAccessError(`CometChat refused the media request (${res.status}): check COMETCHAT_APP_ID and COMETCHAT_API_KEY (a REST API key with access to ${target.pathname.split('/')[1]})`, res.status);
+        throw new MediaAccessError(
+          `CometChat refused the media request (${res.status}): check COMETCHAT_APP_ID and COMETCHAT_API_KEY (a REST API key with access to ${target.pathname.split('/')[1]})`,
+          res.status,
+        );
       }
       if (!res.ok) throw new MediaAccessError(`CometChat's file service answered ${res.status} for ${target.pathname}`, res.status);
       const body = (await res.json()) as { data?: { url?: unknown } };
-      if (typeof body.data?.url !== 'string') throw new MediaAccessError(`CometChat's file service answered without data.url for ${target.pathname}`, res.status);
+      if (typeof body.data?.url !== 'string')
+        throw new MediaAccessError(`CometChat's file service answered without data.url for ${target.pathname}`, res.status);
       cache.set(mediaUrl, { url: body.data.url, expiresAt: now() + ttlMs });
       return body.data.url;
     },

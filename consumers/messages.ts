@@ -47,7 +47,14 @@ function feedRow(trigger: string, data: unknown): FeedRow {
       const text = m?.data?.text ?? `[${m?.type ?? 'message'}]`;
       const mentioned = Object.keys(m?.data?.mentions ?? {});
       const summary = trigger === 'user_mentioned' ? `${m?.sender} mentioned ${mentioned.join(', ')}: ${text}` : `${m?.sender} → ${m?.receiver}: ${text}`;
-      return { at: m?.sentAt ?? null, conversation: m?.conversationId ?? null, actor: m?.sender ?? null, target: m?.receiver ?? null, messageId: m?.id ?? null, summary };
+      return {
+        at: m?.sentAt ?? null,
+        conversation: m?.conversationId ?? null,
+        actor: m?.sender ?? null,
+        target: m?.receiver ?? null,
+        messageId: m?.id ?? null,
+        summary,
+      };
     }
     case 'message_edited':
     case 'message_deleted': {
@@ -55,18 +62,39 @@ function feedRow(trigger: string, data: unknown): FeedRow {
       const on = entityMessage(m);
       const by = m?.data?.entities?.by?.user?.uid ?? m?.sender ?? null;
       const summary = trigger === 'message_edited' ? `${by} edited message ${on?.id}: ${on?.data?.text ?? ''}` : `${by} deleted message ${on?.id}`;
-      return { at: m?.sentAt ?? null, conversation: m?.conversationId ?? null, actor: by, target: on?.receiver ?? m?.receiver ?? null, messageId: on?.id ?? null, summary };
+      return {
+        at: m?.sentAt ?? null,
+        conversation: m?.conversationId ?? null,
+        actor: by,
+        target: on?.receiver ?? m?.receiver ?? null,
+        messageId: on?.id ?? null,
+        summary,
+      };
     }
     case 'message_delivery_receipt':
     case 'message_read_receipt': {
       const r = data as ReceiptData;
-      return { at: r.body?.timestamp ?? null, conversation: null, actor: r.sender, target: r.messageSender, messageId: r.body?.messageId ?? null, summary: `${r.sender} ${r.body?.action ?? (trigger === 'message_read_receipt' ? 'read' : 'delivered')} message ${r.body?.messageId}` };
+      return {
+        at: r.body?.timestamp ?? null,
+        conversation: null,
+        actor: r.sender,
+        target: r.messageSender,
+        messageId: r.body?.messageId ?? null,
+        summary: `${r.sender} ${r.body?.action ?? (trigger === 'message_read_receipt' ? 'read' : 'delivered')} message ${r.body?.messageId}`,
+      };
     }
     case 'message_reaction_added':
     case 'message_reaction_removed': {
       const r = (data as ReactionData).reaction;
       const verb = trigger === 'message_reaction_added' ? 'reacted' : 'removed reaction';
-      return { at: r?.reactedAt ?? null, conversation: null, actor: r?.uid ?? null, target: null, messageId: r?.messageId ?? null, summary: `${r?.uid} ${verb} ${r?.reaction} to message ${r?.messageId}` };
+      return {
+        at: r?.reactedAt ?? null,
+        conversation: null,
+        actor: r?.uid ?? null,
+        target: null,
+        messageId: r?.messageId ?? null,
+        summary: `${r?.uid} ${verb} ${r?.reaction} to message ${r?.messageId}`,
+      };
     }
     default:
       return { at: null, conversation: null, actor: null, target: null, messageId: null, summary: trigger };
@@ -77,7 +105,9 @@ export const messages: ConsumerProgram = {
   category: 'messages',
   schema,
   createHandler({ db, media, logger }) {
-    const insertFeed = db.prepare('INSERT INTO feed (event_id, trigger, at_s, conversation_id, actor, target, message_id, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const insertFeed = db.prepare(
+      'INSERT INTO feed (event_id, trigger, at_s, conversation_id, actor, target, message_id, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     const insertMedia = db.prepare('INSERT OR REPLACE INTO media (event_id, message_id, url, resolved_url, resolved_at_ms, error) VALUES (?, ?, ?, ?, ?, ?)');
     return async (event) => {
       const row = feedRow(event.trigger, (event.record as { data: unknown }).data);

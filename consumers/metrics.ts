@@ -16,7 +16,12 @@ export function createConsumerMetrics({ category, collectDefault = true }: { cat
   const registry = new client.Registry();
   registry.setDefaultLabels({ category });
   if (collectDefault) client.collectDefaultMetrics({ register: registry, prefix: 'consumer_' });
-  const events = new client.Counter({ name: 'consumer_events_total', help: 'Records handled, by outcome (applied, duplicate, dead_lettered)', labelNames: ['outcome'], registers: [registry] });
+  const events = new client.Counter({
+    name: 'consumer_events_total',
+    help: 'Records handled, by outcome (applied, duplicate, dead_lettered)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   const retries = new client.Counter({ name: 'consumer_handler_retries_total', help: 'Handler failures tried again', registers: [registry] });
   return { registry, record: (outcome) => events.inc({ outcome }), retried: () => retries.inc() };
 }

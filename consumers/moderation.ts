@@ -25,7 +25,9 @@ export const moderation: ConsumerProgram = {
   category: 'moderation',
   schema,
   createHandler({ db }) {
-    const insert = db.prepare('INSERT INTO audit (event_id, hit, trigger, decision, decided_by, message_id, conversation_id, sender, text, rule_id, rule_name, reason, at_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO audit (event_id, hit, trigger, decision, decided_by, message_id, conversation_id, sender, text, rule_id, rule_name, reason, at_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     return (event) =>
       applyOnce(db, event.eventId, event.trigger, () => {
         const { message, moderation: hits } = (event.record as { data: ModerationData }).data ?? {};
@@ -33,8 +35,21 @@ export const moderation: ConsumerProgram = {
         const decidedBy = event.trigger === 'moderation_manual_approved' ? 'moderator' : 'engine';
         const rows = hits && hits.length > 0 ? hits : [null];
         rows.forEach((hit, i) => {
-          insert.run(event.eventId, i, event.trigger, decision, decidedBy, message?.id ?? null, message?.conversationId ?? null, message?.sender ?? null, message?.data?.text ?? null,
-            hit?.rule?.id ?? null, hit?.rule?.name ?? null, hit?.condition?.message ?? null, hit?.rule?.blockedAt ?? message?.sentAt ?? null);
+          insert.run(
+            event.eventId,
+            i,
+            event.trigger,
+            decision,
+            decidedBy,
+            message?.id ?? null,
+            message?.conversationId ?? null,
+            message?.sender ?? null,
+            message?.data?.text ?? null,
+            hit?.rule?.id ?? null,
+            hit?.rule?.name ?? null,
+            hit?.condition?.message ?? null,
+            hit?.rule?.blockedAt ?? message?.sentAt ?? null,
+          );
         });
       });
   },

@@ -150,7 +150,10 @@ export function createConsumerRuntime({
               if (outcome === 'duplicate') counters.duplicates++;
               else counters.processed++;
               metrics.record(outcome);
-              logger.info({ trigger: event.trigger, eventId: event.eventId, partition, offset: message.offset }, outcome === 'duplicate' ? 'event seen before, skipped' : 'event applied');
+              logger.info(
+                { trigger: event.trigger, eventId: event.eventId, partition, offset: message.offset },
+                outcome === 'duplicate' ? 'event seen before, skipped' : 'event applied',
+              );
               break;
             } catch (err) {
               if (attempt >= maxRetries) {
@@ -159,7 +162,10 @@ export function createConsumerRuntime({
               }
               counters.retries++;
               metrics.retried();
-              logger.warn({ trigger: event.trigger, eventId: event.eventId, attempt: attempt + 1, err: { message: (err as Error).message } }, 'handler failed, retrying');
+              logger.warn(
+                { trigger: event.trigger, eventId: event.eventId, attempt: attempt + 1, err: { message: (err as Error).message } },
+                'handler failed, retrying',
+              );
               await sleep(backoffMs * 2 ** attempt);
               await heartbeat();
             }

@@ -24,13 +24,24 @@ export interface SampleConsumer {
 
 export function createSampleConsumer(
   config: ConsumerConfig,
-  { logger, contract = loadContract(), metrics = createConsumerMetrics({ category: config.category }) }: { logger: Logger; contract?: Contract; metrics?: ConsumerMetrics },
+  {
+    logger,
+    contract = loadContract(),
+    metrics = createConsumerMetrics({ category: config.category }),
+  }: { logger: Logger; contract?: Contract; metrics?: ConsumerMetrics },
 ): SampleConsumer {
   const program = PROGRAMS[config.category];
   const db = openStore(config.databaseFile, program.schema);
   const log = logger.child({ module: `consumer.${config.category}` });
-  const kafka = new Kafka({ clientId: `sample-${config.category}`, brokers: [...config.kafkaBrokers], logLevel: logLevel.WARN, logCreator: kafkaLogCreator(logger) });
-  const media = config.cometchat ? createMediaResolver({ appId: config.cometchat.appId, apiKey: config.cometchat.apiKey, baseUrl: config.cometchat.filesBaseUrl }) : undefined;
+  const kafka = new Kafka({
+    clientId: `sample-${config.category}`,
+    brokers: [...config.kafkaBrokers],
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
+  });
+  const media = config.cometchat
+    ? createMediaResolver({ appId: config.cometchat.appId, apiKey: config.cometchat.apiKey, baseUrl: config.cometchat.filesBaseUrl })
+    : undefined;
   const runtime = createConsumerRuntime({
     kafka,
     registry: createRegistryClient({ url: config.schemaRegistryUrl }).schemaRegistry,

@@ -25,7 +25,9 @@ export function openStore(file: string, schema: string): Store {
 export function applyOnce(db: Store, eventId: string, trigger: string, effect: () => void): 'applied' | 'duplicate' {
   db.exec('BEGIN IMMEDIATE');
   try {
-    const inserted = db.prepare('INSERT OR IGNORE INTO processed_events (event_id, trigger, processed_at_ms) VALUES (?, ?, ?)').run(eventId, trigger, Date.now());
+    const inserted = db
+      .prepare('INSERT OR IGNORE INTO processed_events (event_id, trigger, processed_at_ms) VALUES (?, ?, ?)')
+      .run(eventId, trigger, Date.now());
     if (inserted.changes === 0) {
       db.exec('ROLLBACK');
       return 'duplicate';

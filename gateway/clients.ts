@@ -25,7 +25,13 @@ export function createClients(config: GatewayConfig, { logger }: { logger: Logge
     // Idempotent with unlimited retries: a batch outlives an outage and lands once. Callers do
     // not wait for it beyond their budget; short retry gaps make recovery quick. The default
     // partitioner is murmur2, as Java clients use, so keys land where they would expect.
-    producer: kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: { initialRetryTime: 100, maxRetryTime: 1000 } }),
+    producer: kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 100, maxRetryTime: 1000 },
+    }),
     admin: kafka.admin({ retry: { retries: 2 } }),
     registry: createRegistryClient({ url: config.schemaRegistryUrl, timeoutMs: config.registryTimeoutMs }),
   };

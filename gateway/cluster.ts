@@ -68,7 +68,10 @@ export function runPrimary({ workers, logger, shutdownGraceMs }: { workers: numb
     unexpectedExits.push(now);
     while (unexpectedExits[0]! < now - 60_000) unexpectedExits.shift();
     if (unexpectedExits.length > workers * CRASH_BUDGET_PER_WORKER) {
-      log.fatal({ worker: worker.id, code, signal, exitsInLastMinute: unexpectedExits.length }, 'workers keep exiting: stopping the gateway (their errors are logged above)');
+      log.fatal(
+        { worker: worker.id, code, signal, exitsInLastMinute: unexpectedExits.length },
+        'workers keep exiting: stopping the gateway (their errors are logged above)',
+      );
       stop(1);
       return;
     }

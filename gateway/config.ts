@@ -69,7 +69,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     if (extra) {
       try {
         const pairs = JSON.parse(extra) as unknown;
-        if (!Array.isArray(pairs) || !pairs.every((p) => typeof p?.username === 'string' && typeof p?.password === 'string' && p.username && p.password && !p.username.includes(':'))) {
+        if (
+          !Array.isArray(pairs) ||
+          !pairs.every((p) => typeof p?.username === 'string' && typeof p?.password === 'string' && p.username && p.password && !p.username.includes(':'))
+        ) {
           throw new Error('shape');
         }
         credentials.push(...(pairs as Credential[]));
@@ -98,7 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   if (!/^[A-Za-z0-9._-]+$/.test(topicPrefix)) problems.push(`TOPIC_PREFIX=${topicPrefix} may hold only letters, digits, ".", "_" and "-"`);
   const logLevel = read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS);
 
-  const workers = env.GATEWAY_WORKERS === 'auto' ? availableParallelism() : int('GATEWAY_WORKERS', 1, { min: 1, max: 256 }, 'processes, or "auto" for one per CPU');
+  const workers =
+    env.GATEWAY_WORKERS === 'auto' ? availableParallelism() : int('GATEWAY_WORKERS', 1, { min: 1, max: 256 }, 'processes, or "auto" for one per CPU');
 
   const config: GatewayConfig = {
     kafkaBrokers: brokers,

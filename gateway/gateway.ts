@@ -58,7 +58,14 @@ export function createGateway({ config, clients, logger, contract = loadContract
     },
   });
   const ingest = createIngest({
-    router: createRouter({ contract, schemaIds, topicPrefix: config.topicPrefix, unroutedTopic: config.unroutedTopic, dlqTopic: config.dlqTopic, schemaRegistryUrl: config.schemaRegistryUrl }),
+    router: createRouter({
+      contract,
+      schemaIds,
+      topicPrefix: config.topicPrefix,
+      unroutedTopic: config.unroutedTopic,
+      dlqTopic: config.dlqTopic,
+      schemaRegistryUrl: config.schemaRegistryUrl,
+    }),
     publisher,
     dedupe: createDedupeWindow({ windowMs: config.dedupeWindowMs, maxEntries: config.dedupeMaxEntries }),
     metrics,
@@ -83,7 +90,10 @@ export function createGateway({ config, clients, logger, contract = loadContract
     ingest,
     async start() {
       const port = await listen(server, config.port, config.host);
-      log.info({ port, tls: Boolean(config.tls), path: config.webhookPath, auth: config.authDisabled ? 'disabled' : `${config.credentials.length} credential(s)` }, 'listening');
+      log.info(
+        { port, tls: Boolean(config.tls), path: config.webhookPath, auth: config.authDisabled ? 'disabled' : `${config.credentials.length} credential(s)` },
+        'listening',
+      );
       started = prepare({ config, clients, contract, schemaIds, lifecycle, logger: log });
       return port;
     },

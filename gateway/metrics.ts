@@ -56,8 +56,18 @@ export function createMetrics({
 } = {}): GatewayMetrics {
   const registry = new client.Registry();
   if (collectDefault) client.collectDefaultMetrics({ register: registry, prefix: 'gateway_' });
-  const requests = tally({ name: 'gateway_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] });
-  const events = tally({ name: 'gateway_events_total', help: 'Webhook events by trigger and outcome (published, duplicate, unrouted, dlq, refused)', labelNames: ['trigger', 'outcome'], registers: [registry] });
+  const requests = tally({
+    name: 'gateway_http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['route', 'status'],
+    registers: [registry],
+  });
+  const events = tally({
+    name: 'gateway_events_total',
+    help: 'Webhook events by trigger and outcome (published, duplicate, unrouted, dlq, refused)',
+    labelNames: ['trigger', 'outcome'],
+    registers: [registry],
+  });
   const ackSeconds = new client.Histogram({
     name: 'gateway_ack_duration_seconds',
     help: 'From receiving a webhook to Kafka acknowledging it (acks=all)',
@@ -65,8 +75,18 @@ export function createMetrics({
     registers: [registry],
   });
   const kafkaErrors = new client.Counter({ name: 'gateway_kafka_errors_total', help: 'Batches Kafka did not acknowledge', registers: [registry] });
-  const mismatches = new client.Counter({ name: 'gateway_type_mismatches_total', help: 'Events with a documented member of an unexpected type (kept in _unmapped)', labelNames: ['trigger'], registers: [registry] });
-  const batches = new client.Histogram({ name: 'gateway_batch_messages', help: 'Events per producer batch', buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], registers: [registry] });
+  const mismatches = new client.Counter({
+    name: 'gateway_type_mismatches_total',
+    help: 'Events with a documented member of an unexpected type (kept in _unmapped)',
+    labelNames: ['trigger'],
+    registers: [registry],
+  });
+  const batches = new client.Histogram({
+    name: 'gateway_batch_messages',
+    help: 'Events per producer batch',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+    registers: [registry],
+  });
   // Unknown triggers share one label value: a sender must not be able to mint time series.
   const label = (trigger: string): string => (TRIGGERS.has(trigger) ? trigger : 'unknown');
   return {

@@ -40,7 +40,10 @@ export async function prepare({
   for (let attempt = 1; !lifecycle.shuttingDown; attempt++) {
     try {
       await admin.connect();
-      const created = await ensureTopics(admin, gatewayTopics(config), { partitions: config.topicPartitions, replicationFactor: config.topicReplicationFactor });
+      const created = await ensureTopics(admin, gatewayTopics(config), {
+        partitions: config.topicPartitions,
+        replicationFactor: config.topicReplicationFactor,
+      });
       if (created.length > 0) logger.info({ topics: created }, 'topics created');
       const ids = await withTimeout(
         resolveSchemaIds({ contract, registry, topicPrefix: config.topicPrefix, autoRegister: config.schemaAutoRegister }),

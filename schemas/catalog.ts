@@ -87,13 +87,28 @@ const ENTRIES: Record<string, Entry> = {
   message_delivery_receipt: { category: 'messages', identity: [str('data', 'body', 'messageId'), str('data', 'sender')], ...receiptConversation },
   message_read_receipt: { category: 'messages', identity: [str('data', 'body', 'messageId'), str('data', 'sender')], ...receiptConversation },
   // Reactions name only the message: they are keyed by it, so adds and removals stay in order.
-  message_reaction_added: { category: 'messages', identity: [str('data', 'reaction', 'id')], keyDescription: 'data.reaction.messageId', partitionKey: (p) => stringAt(p, 'data', 'reaction', 'messageId') },
-  message_reaction_removed: { category: 'messages', identity: [str('data', 'reaction', 'id')], keyDescription: 'data.reaction.messageId', partitionKey: (p) => stringAt(p, 'data', 'reaction', 'messageId') },
+  message_reaction_added: {
+    category: 'messages',
+    identity: [str('data', 'reaction', 'id')],
+    keyDescription: 'data.reaction.messageId',
+    partitionKey: (p) => stringAt(p, 'data', 'reaction', 'messageId'),
+  },
+  message_reaction_removed: {
+    category: 'messages',
+    identity: [str('data', 'reaction', 'id')],
+    keyDescription: 'data.reaction.messageId',
+    partitionKey: (p) => stringAt(p, 'data', 'reaction', 'messageId'),
+  },
   user_mentioned: { category: 'messages', identity: messageById, ...byConversation },
 
   user_blocked: { category: 'users', identity: 'content', keyDescription: 'data.by.uid', partitionKey: (p) => stringAt(p, 'data', 'by', 'uid') },
   user_unblocked: { category: 'users', identity: 'content', keyDescription: 'data.by.uid', partitionKey: (p) => stringAt(p, 'data', 'by', 'uid') },
-  user_connection_status_changed: { category: 'users', identity: [str('data', 'user', 'uid'), int('data', 'timestamp')], keyDescription: 'data.user.uid', partitionKey: (p) => stringAt(p, 'data', 'user', 'uid') },
+  user_connection_status_changed: {
+    category: 'users',
+    identity: [str('data', 'user', 'uid'), int('data', 'timestamp')],
+    keyDescription: 'data.user.uid',
+    partitionKey: (p) => stringAt(p, 'data', 'user', 'uid'),
+  },
 
   group_created: { category: 'groups', identity: 'content', ...byGroup },
   group_updated: { category: 'groups', identity: 'content', ...byGroup },
@@ -134,10 +149,7 @@ export function recordNameOf(trigger: string): string {
 }
 
 export const TRIGGERS: ReadonlyMap<string, TriggerSpec> = new Map(
-  Object.entries(ENTRIES).map(([trigger, entry]) => [
-    trigger,
-    Object.freeze({ ...entry, trigger, recordName: `${NAMESPACE}.${recordNameOf(trigger)}` }),
-  ]),
+  Object.entries(ENTRIES).map(([trigger, entry]) => [trigger, Object.freeze({ ...entry, trigger, recordName: `${NAMESPACE}.${recordNameOf(trigger)}` })]),
 );
 
 export function triggerSpec(trigger: string): TriggerSpec | undefined {
@@ -159,7 +171,11 @@ export function eventIdOf(spec: TriggerSpec, payload: JsonObject): string {
     const value = valueAt(payload, field.path);
     const ok = field.type === 'string' ? typeof value === 'string' && value !== '' : Number.isSafeInteger(value);
     if (ok) values.push(value);
-    else problems.push({ path: pointer(field.path), problem: `expected ${field.type === 'string' ? 'a non-empty string' : 'an integer'}, found ${describeJsonType(value)}` });
+    else
+      problems.push({
+        path: pointer(field.path),
+        problem: `expected ${field.type === 'string' ? 'a non-empty string' : 'an integer'}, found ${describeJsonType(value)}`,
+      });
   }
   if (problems.length > 0) {
     throw new ContractError('identity_invalid', `${spec.trigger}: the fields that identify the event are missing or malformed`, problems);

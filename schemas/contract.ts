@@ -66,7 +66,10 @@ export function loadContract(): Contract {
 
   function codecOf(trigger: string): TriggerCodec {
     const codec = codecs.get(trigger);
-    if (!codec) throw new ContractError('trigger_unknown', `no schema for trigger ${JSON.stringify(trigger)}`, [{ path: '/trigger', problem: 'not in the trigger catalogue' }]);
+    if (!codec)
+      throw new ContractError('trigger_unknown', `no schema for trigger ${JSON.stringify(trigger)}`, [
+        { path: '/trigger', problem: 'not in the trigger catalogue' },
+      ]);
     return codec;
   }
 
@@ -76,7 +79,9 @@ export function loadContract(): Contract {
       const payload = asWebhookEvent(body);
       const codec = codecOf(payload.trigger);
       if (exceedsDepth(payload, MAX_JSON_DEPTH)) {
-        throw new ContractError('payload_too_deep', `the payload is nested deeper than ${MAX_JSON_DEPTH} levels`, [{ path: '', problem: `nested deeper than ${MAX_JSON_DEPTH} levels` }]);
+        throw new ContractError('payload_too_deep', `the payload is nested deeper than ${MAX_JSON_DEPTH} levels`, [
+          { path: '', problem: `nested deeper than ${MAX_JSON_DEPTH} levels` },
+        ]);
       }
       const eventId = eventIdOf(codec.spec, payload);
       const conversion = fromJson(payload, codec.plan, { eventId, receivedAt });

@@ -15,7 +15,8 @@ const text = Buffer.allocUnsafe(36);
 
 export function uuidV5(name: string): string {
   // UTF-8 takes at most 3 bytes per UTF-16 unit: short names are encoded in place.
-  const data = name.length * 3 <= input.length - 16 ? input.subarray(0, 16 + input.write(name, 16, 'utf8')) : Buffer.concat([namespaceBytes, Buffer.from(name, 'utf8')]);
+  const data =
+    name.length * 3 <= input.length - 16 ? input.subarray(0, 16 + input.write(name, 16, 'utf8')) : Buffer.concat([namespaceBytes, Buffer.from(name, 'utf8')]);
   const digest = hash('sha1', data, 'buffer');
   digest[6] = (digest[6]! & 0x0f) | 0x50; // version 5
   digest[8] = (digest[8]! & 0x3f) | 0x80; // RFC 9562 variant

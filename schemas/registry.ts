@@ -43,7 +43,7 @@ export interface RegistryClient {
 
 type ClientMiddleware = NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]['middlewares']>[number];
 
-export function createRegistryClient({ url, timeoutMs = 10_000 }: { url: string; /** Per request. */ timeoutMs?: number }): RegistryClient {
+export function createRegistryClient({ url, timeoutMs = 10_000 }: { url: string /** Per request. */; timeoutMs?: number }): RegistryClient {
   const base = url.replace(/\/$/, '');
   // The library sets no timeout of its own: without this, one stalled request hangs its caller.
   const timeout: ClientMiddleware = () => ({ prepareRequest: (next) => next().then((request) => request.enhance({ timeout: timeoutMs })) });
@@ -64,7 +64,10 @@ export function createRegistryClient({ url, timeoutMs = 10_000 }: { url: string;
     async register(codec, topicPrefix) {
       const subject = subjectOf(codec.spec, topicPrefix);
       try {
-        const { id } = await schemaRegistry.register({ type: SchemaType.AVRO, schema: JSON.stringify(codec.schema) }, { subject, compatibility: COMPATIBILITY.BACKWARD });
+        const { id } = await schemaRegistry.register(
+          { type: SchemaType.AVRO, schema: JSON.stringify(codec.schema) },
+          { subject, compatibility: COMPATIBILITY.BACKWARD },
+        );
         return { trigger: codec.spec.trigger, subject, id };
       } catch (err) {
         throw new Error(`registering ${subject} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });

@@ -11,7 +11,9 @@ export interface Framed {
 
 export function unframe(message: Buffer): Framed {
   if (message.length < HEADER_BYTES || message[0] !== MAGIC_BYTE) {
-    throw new Error(`not in the Confluent wire format: expected magic byte 0 and a 4-byte schema id, got ${message.length} bytes starting ${message.subarray(0, 5).toString('hex')}`);
+    throw new Error(
+      `not in the Confluent wire format: expected magic byte 0 and a 4-byte schema id, got ${message.length} bytes starting ${message.subarray(0, 5).toString('hex')}`,
+    );
   }
   return { schemaId: message.readInt32BE(1), avroBytes: message.subarray(HEADER_BYTES) };
 }

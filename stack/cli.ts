@@ -33,7 +33,8 @@ async function main(command: string | undefined): Promise<number> {
     case 'status': {
       const all = await status(settings);
       for (const c of all) {
-        const state = c.pid === undefined ? 'stopped' : c.ready ? `running (pid ${c.pid}), answering at ${c.address}` : `running (pid ${c.pid}), not answering yet`;
+        const state =
+          c.pid === undefined ? 'stopped' : c.ready ? `running (pid ${c.pid}), answering at ${c.address}` : `running (pid ${c.pid}), not answering yet`;
         process.stdout.write(`${c.name}: ${state}\n`);
       }
       return all.every((c) => c.ready) ? 0 : 3;

@@ -54,7 +54,9 @@ for (const child of children) {
     if (code !== 0 && code !== null) process.exitCode = code;
     stopAll();
     if (running.size === 0) {
-      report(`stopped the gateway and the consumers; Kafka (${env.KAFKA_BROKERS}) and the registry are still running for the next start: npm run stack:down stops them`);
+      report(
+        `stopped the gateway and the consumers; Kafka (${env.KAFKA_BROKERS}) and the registry are still running for the next start: npm run stack:down stops them`,
+      );
     }
   });
 }

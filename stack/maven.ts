@@ -21,9 +21,7 @@ function run(command: string, args: readonly string[], what: string): Promise<vo
     };
     createInterface({ input: child.stdout }).on('line', onLine);
     createInterface({ input: child.stderr }).on('line', onLine);
-    child.once('error', (err) =>
-      reject(new Error(`${what}: could not run ${command} (${err.message}); install Maven (apt-get install maven)`)),
-    );
+    child.once('error', (err) => reject(new Error(`${what}: could not run ${command} (${err.message}); install Maven (apt-get install maven)`)));
     child.once('close', (code) => {
       if (code === 0) resolve();
       else reject(new Error(`${what}: ${command} exited with ${code}; its last lines:\n${transcript.slice(-20).join('\n')}`));
@@ -51,11 +49,7 @@ export async function cached(target: string, fill: (dir: string) => Promise<void
 /** Copies the runtime closure of the project described by `pom` into `dir`. */
 export function copyDependencies(pom: string, dir: string, properties: Record<string, string>, what: string): Promise<void> {
   const defines = Object.entries(properties).map(([key, value]) => `-D${key}=${value}`);
-  return run(
-    'mvn',
-    [...mavenArgs, '-f', pom, ...defines, 'dependency:copy-dependencies', `-DoutputDirectory=${dir}`, '-DincludeScope=runtime'],
-    what,
-  );
+  return run('mvn', [...mavenArgs, '-f', pom, ...defines, 'dependency:copy-dependencies', `-DoutputDirectory=${dir}`, '-DincludeScope=runtime'], what);
 }
 
 /** Copies one artifact (`group:artifact:version[:type[:classifier]]`) into `dir`. */

@@ -50,12 +50,7 @@ export function runningPid(proc: ManagedProcess): number | undefined {
   return undefined;
 }
 
-export function startDetached(
-  proc: ManagedProcess,
-  command: string,
-  args: readonly string[],
-  { cwd, logFile }: { cwd: string; logFile: string },
-): number {
+export function startDetached(proc: ManagedProcess, command: string, args: readonly string[], { cwd, logFile }: { cwd: string; logFile: string }): number {
   const log = openSync(logFile, 'w');
   try {
     const child = spawn(command, [proc.marker, ...args], {

@@ -49,9 +49,13 @@ const started = performance.now();
 try {
   const res = await fetch(values.url!, { method: 'POST', headers, body });
   const text = await res.text();
-  process.stdout.write(`${res.status} ${res.statusText} in ${Math.round(performance.now() - started)} ms (request id ${res.headers.get('x-request-id') ?? '-'})\n${text}\n`);
+  process.stdout.write(
+    `${res.status} ${res.statusText} in ${Math.round(performance.now() - started)} ms (request id ${res.headers.get('x-request-id') ?? '-'})\n${text}\n`,
+  );
   process.exitCode = res.ok ? 0 : 1;
 } catch (err) {
-  process.stderr.write(`could not reach ${values.url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}\n`);
+  process.stderr.write(
+    `could not reach ${values.url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}\n`,
+  );
   process.exitCode = 1;
 }

@@ -24,7 +24,9 @@ export function stackEnv(settings: StackSettings): StackEnv {
 
 /** `KEY=value` lines that `set -a; . .stack/env` and dotenv readers both accept. */
 export function formatEnvFile(env: StackEnv): string {
-  return `${Object.entries(env).map(([key, value]) => `${key}=${value}`).join('\n')}\n`;
+  return `${Object.entries(env)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n')}\n`;
 }
 
 type Report = (message: string) => void;
@@ -135,11 +137,7 @@ export async function up(settings: StackSettings, report: Report = () => undefin
  * Stops the named processes (default: all) by their pid files and removes their data; with
  * every process stopped, removes the env file too. Downloads and logs stay.
  */
-export async function down(
-  settings: StackSettings,
-  report: Report = () => undefined,
-  names?: readonly string[],
-): Promise<void> {
+export async function down(settings: StackSettings, report: Report = () => undefined, names?: readonly string[]): Promise<void> {
   if (!existsSync(settings.dir)) return;
   await withLock(settings, async () => {
     const chosen = components(settings).filter((c) => names === undefined || names.includes(c.proc.name));

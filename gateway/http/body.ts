@@ -32,8 +32,10 @@ const UTF8 = /^utf-?8$/i;
 function refusal(err: unknown): unknown {
   const e = err as { type?: string; status?: number; message?: string };
   if (e.type === 'entity.too.large') return new GatewayError('payload_too_large', { cause: err });
-  if (e.type === 'request.aborted') return new GatewayError('malformed_json', { message: 'the body ended before it was complete (the client went away)', cause: err });
-  if (e.type === 'request.size.invalid') return new GatewayError('malformed_json', { message: 'the body is not as long as its Content-Length says', cause: err });
+  if (e.type === 'request.aborted')
+    return new GatewayError('malformed_json', { message: 'the body ended before it was complete (the client went away)', cause: err });
+  if (e.type === 'request.size.invalid')
+    return new GatewayError('malformed_json', { message: 'the body is not as long as its Content-Length says', cause: err });
   if (err instanceof SyntaxError) return new GatewayError('malformed_json', { message: `the body is not valid JSON: ${e.message}`, cause: err });
   if (e.status === 415) return new GatewayError('unsupported_media_type', { cause: err });
   return err;

@@ -18,7 +18,9 @@ export function createErrorResponse({ logger, retryAfterSeconds }: { logger: Log
       if (err.retriable) ctx.set('Retry-After', String(retryAfterSeconds));
       // A refused body may be half-read; do not keep a connection whose framing is uncertain.
       if (err.status === 413) ctx.set('Connection', 'close');
-      ctx.body = { error: { code: err.code, message: err.expose ? err.message : GATEWAY_ERRORS[err.code].message, ...(err.details ? { details: err.details } : {}) } };
+      ctx.body = {
+        error: { code: err.code, message: err.expose ? err.message : GATEWAY_ERRORS[err.code].message, ...(err.details ? { details: err.details } : {}) },
+      };
       const fields = { code: err.code, status: err.status, requestId: ctx.state.requestId as string };
       // Only name, message and stack: parser errors carry the request body, which is not for logs.
       const cause = (err.cause ?? err) as Error;

@@ -94,7 +94,10 @@ export function createIngest({
     metrics.ack((performance.now() - started) / 1000);
     metrics.event(trigger, routed.kind === 'category' ? 'published' : routed.kind);
     if (routed.kind !== 'category') {
-      logger.warn({ trigger, eventId, kind: routed.kind, code: routed.error?.code, paths: routed.error?.paths, requestId }, routed.kind === 'dlq' ? 'event dead-lettered' : 'unknown trigger, event kept unrouted');
+      logger.warn(
+        { trigger, eventId, kind: routed.kind, code: routed.error?.code, paths: routed.error?.paths, requestId },
+        routed.kind === 'dlq' ? 'event dead-lettered' : 'unknown trigger, event kept unrouted',
+      );
     }
     return { status: 'accepted', placement: routed.kind, eventId, trigger };
   };

@@ -62,7 +62,14 @@ export function createRouter(options: RouterOptions) {
     const { codec, eventId, record } = converted;
     const schemaId = schemaIds.get(codec.spec.trigger);
     if (schemaId === undefined) throw new Error(`no schema id for ${codec.spec.trigger}: schemas were not resolved at start-up`);
-    const headers = cloudEventHeaders({ eventId, trigger: codec.spec.trigger, appId: record.appId, webhook: record.webhook, receivedAt, contentType: 'application/avro' });
+    const headers = cloudEventHeaders({
+      eventId,
+      trigger: codec.spec.trigger,
+      appId: record.appId,
+      webhook: record.webhook,
+      receivedAt,
+      contentType: 'application/avro',
+    });
     headers.ce_dataschema = `${options.schemaRegistryUrl}/schemas/ids/${schemaId}`;
     return {
       kind: 'category',
@@ -90,7 +97,13 @@ export function createRouter(options: RouterOptions) {
         headers.error_paths = err.paths.join(',');
         headers.error_message = err.message;
       }
-      return { kind, eventId, trigger, error: err, event: { topic: kind === 'unrouted' ? options.unroutedTopic : options.dlqTopic, message: { key: eventId, value: raw, headers } } };
+      return {
+        kind,
+        eventId,
+        trigger,
+        error: err,
+        event: { topic: kind === 'unrouted' ? options.unroutedTopic : options.dlqTopic, message: { key: eventId, value: raw, headers } },
+      };
     }
     return toCategory(converted, receivedAt);
   }

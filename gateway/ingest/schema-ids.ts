@@ -4,7 +4,17 @@
 import type { Contract } from '../../schemas/contract.ts';
 import { registerAll, subjectOf, type RegistryClient } from '../../schemas/registry.ts';
 
-export async function resolveSchemaIds({ contract, registry, topicPrefix, autoRegister }: { contract: Contract; registry: RegistryClient; topicPrefix: string; autoRegister: boolean }): Promise<Map<string, number>> {
+export async function resolveSchemaIds({
+  contract,
+  registry,
+  topicPrefix,
+  autoRegister,
+}: {
+  contract: Contract;
+  registry: RegistryClient;
+  topicPrefix: string;
+  autoRegister: boolean;
+}): Promise<Map<string, number>> {
   const codecs = [...contract.codecs.values()];
   if (autoRegister) {
     const registered = await registerAll(registry, codecs, topicPrefix);

@@ -7,7 +7,11 @@ export function gatewayTopics({ topicPrefix, unroutedTopic, dlqTopic }: { topicP
   return [...CATEGORIES.map((c) => topicFor(c, topicPrefix)), unroutedTopic, dlqTopic];
 }
 
-export async function ensureTopics(admin: Admin, topics: readonly string[], { partitions, replicationFactor }: { partitions: number; replicationFactor: number }): Promise<string[]> {
+export async function ensureTopics(
+  admin: Admin,
+  topics: readonly string[],
+  { partitions, replicationFactor }: { partitions: number; replicationFactor: number },
+): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t));
   if (missing.length > 0) {

@@ -6,7 +6,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fullName, NAMESPACE, schemasDir, type AvroField, type AvroRecord, type AvroSchema } from '../avro-schema.ts';
 
-
 const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
 
 function readJson<T>(file: string): T {
@@ -16,7 +15,9 @@ function readJson<T>(file: string): T {
 /** The shared named types, by full name. */
 export function loadSharedTypes(dir = path.join(schemasDir, 'avro', 'types')): Map<string, AvroRecord> {
   const types = new Map<string, AvroRecord>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.avsc')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.avsc'))
+    .sort()) {
     const record = readJson<AvroRecord>(path.join(dir, file));
     types.set(fullName(record.name, record.namespace), record);
   }

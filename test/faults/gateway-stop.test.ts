@@ -20,10 +20,27 @@ describe('gateway stopped under load', () => {
 
   async function startGateway(): Promise<ChildProcess> {
     const proc = spawn(process.execPath, [path.join(projectRoot, 'gateway', 'main.ts')], {
-      env: { ...process.env, ...stack.env, PORT: String(PORT), HOST: '127.0.0.1', WEBHOOK_USERNAME: 'cometchat', WEBHOOK_PASSWORD: 'stop-secret', TOPIC_PARTITIONS: '3', TOPIC_REPLICATION_FACTOR: '1', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        ...stack.env,
+        PORT: String(PORT),
+        HOST: '127.0.0.1',
+        WEBHOOK_USERNAME: 'cometchat',
+        WEBHOOK_PASSWORD: 'stop-secret',
+        TOPIC_PARTITIONS: '3',
+        TOPIC_REPLICATION_FACTOR: '1',
+        LOG_LEVEL: 'warn',
+      },
       stdio: 'ignore',
     });
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${PORT}/readyz`).then((r) => r.ok, () => false)) || undefined, { timeoutMs: 60_000, intervalMs: 200, what: 'the gateway ready' });
+    await waitFor(
+      async () =>
+        (await fetch(`http://127.0.0.1:${PORT}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        )) || undefined,
+      { timeoutMs: 60_000, intervalMs: 200, what: 'the gateway ready' },
+    );
     return proc;
   }
 
@@ -56,7 +73,9 @@ describe('gateway stopped under load', () => {
       for (const key of Object.keys(summary)) expect(['200', '503', 'network:ECONNREFUSED', 'network:ECONNRESET', 'network:UND_ERR_SOCKET']).toContain(key);
       if (signal === 'SIGTERM') expect(code).toBe(0);
       expect(await missingFromKafka(stack.env.KAFKA_BROKERS, topicFor('messages'), acknowledged)).toEqual([]);
-      console.log(`[gateway-${signal}] sent=${outcomes.length} outcomes=${JSON.stringify(summary)} acknowledged=${acknowledged.size} all-found=true exit=${code}`);
+      console.log(
+        `[gateway-${signal}] sent=${outcomes.length} outcomes=${JSON.stringify(summary)} acknowledged=${acknowledged.size} all-found=true exit=${code}`,
+      );
     });
   }
 });

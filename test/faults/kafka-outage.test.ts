@@ -65,11 +65,14 @@ describe('Kafka outages under load', () => {
       refused += during.filter((o) => o.status === 503).length;
       all.push(...during);
       await stack.restart();
-      await waitFor(async () => {
-        const o = await sender.send();
-        all.push(o);
-        return o.status === 200;
-      }, { timeoutMs: 90_000, intervalMs: 250, what: 'the gateway to accept again' });
+      await waitFor(
+        async () => {
+          const o = await sender.send();
+          all.push(o);
+          return o.status === 200;
+        },
+        { timeoutMs: 90_000, intervalMs: 250, what: 'the gateway to accept again' },
+      );
       const after = await sender.load(8, until(2000));
       expect(after.every((o) => o.status === 200)).toBe(true);
       all.push(...after);
@@ -77,6 +80,8 @@ describe('Kafka outages under load', () => {
     const acknowledged = new Set(all.filter((o) => o.status === 200).map((o) => o.messageId));
     const missing = await missingFromKafka(stack.env.KAFKA_BROKERS, topicFor('messages'), acknowledged);
     expect(missing).toEqual([]);
-    console.log(`[kafka-outage] cycles=${CYCLES} sent=${all.length} outcomes=${JSON.stringify(summarize(all))} acknowledged=${acknowledged.size} found=${acknowledged.size - missing.length} refused=${refused} longest-during-outage=${Math.round(longest)}ms`);
+    console.log(
+      `[kafka-outage] cycles=${CYCLES} sent=${all.length} outcomes=${JSON.stringify(summarize(all))} acknowledged=${acknowledged.size} found=${acknowledged.size - missing.length} refused=${refused} longest-during-outage=${Math.round(longest)}ms`,
+    );
   });
 });

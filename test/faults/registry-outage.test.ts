@@ -28,7 +28,16 @@ describe('registry outage', () => {
 
   beforeAll(async () => {
     stack = await startDedicatedStack(29_292);
-    config = loadConfig({ ...stack.env, HOST: '127.0.0.1', PORT: '0', WEBHOOK_USERNAME: 'cometchat', WEBHOOK_PASSWORD: 'registry-secret', TOPIC_PARTITIONS: '3', TOPIC_REPLICATION_FACTOR: '1', LOG_LEVEL: 'silent' });
+    config = loadConfig({
+      ...stack.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      WEBHOOK_USERNAME: 'cometchat',
+      WEBHOOK_PASSWORD: 'registry-secret',
+      TOPIC_PARTITIONS: '3',
+      TOPIC_REPLICATION_FACTOR: '1',
+      LOG_LEVEL: 'silent',
+    });
   });
   afterAll(async () => {
     for (const g of gateways) await g.stop();
@@ -59,7 +68,11 @@ describe('registry outage', () => {
     expect(notReady.status).toBe(503);
     expect(notReady.body.checks.schemas).toBe('pending');
     expect(notReady.body.problem).toMatch(/fetch failed|ECONNREFUSED|registering/);
-    const refused = await fetch(`${second.base}/webhooks/cometchat`, { method: 'POST', headers: { authorization: basic('cometchat', 'registry-secret'), 'content-type': 'application/json' }, body: '{"trigger":"message_sent"}' });
+    const refused = await fetch(`${second.base}/webhooks/cometchat`, {
+      method: 'POST',
+      headers: { authorization: basic('cometchat', 'registry-secret'), 'content-type': 'application/json' },
+      body: '{"trigger":"message_sent"}',
+    });
     expect(refused.status).toBe(503);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('not_ready');
 
@@ -70,6 +83,8 @@ describe('registry outage', () => {
 
     const acknowledged = new Set([...before, ...during].filter((o) => o.status === 200).map((o) => o.messageId));
     expect(await missingFromKafka(stack.env.KAFKA_BROKERS, topicFor('messages'), acknowledged)).toEqual([]);
-    console.log(`[registry-outage] before=${before.length} during=${during.length} outcomes=${JSON.stringify(summarize([...before, ...during]))} acknowledged=${acknowledged.size} all-found=true`);
+    console.log(
+      `[registry-outage] before=${before.length} during=${during.length} outcomes=${JSON.stringify(summarize([...before, ...during]))} acknowledged=${acknowledged.size} all-found=true`,
+    );
   });
 });

@@ -73,7 +73,7 @@ describe('sample consumer killed mid-stream', () => {
     // Let it settle: anything redelivered after the restart must not add rows.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const db = new DatabaseSync(dbFile, { readOnly: true });
-    const rows = db.prepare("SELECT message_id, count(*) AS n FROM feed GROUP BY message_id").all() as { message_id: string; n: number }[];
+    const rows = db.prepare('SELECT message_id, count(*) AS n FROM feed GROUP BY message_id').all() as { message_id: string; n: number }[];
     db.close();
     expect(atKill).toBeLessThan(EVENTS);
     expect(rows).toHaveLength(EVENTS);

@@ -10,7 +10,8 @@ import { readTopics } from '../support/read-topic.ts';
 import { testKafka } from '../support/stack-env.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const count = (c: TestConsumers, category: Parameters<TestConsumers['rows']>[0], table: string) => Number(c.rows(category, `SELECT count(*) AS n FROM ${table}`)[0]!.n);
+const count = (c: TestConsumers, category: Parameters<TestConsumers['rows']>[0], table: string) =>
+  Number(c.rows(category, `SELECT count(*) AS n FROM ${table}`)[0]!.n);
 
 describe('sample consumers, end to end', () => {
   let gw: TestGateway;
@@ -21,7 +22,11 @@ describe('sample consumers, end to end', () => {
     files = await startFakeFiles({ appId: 'app-1', apiKey: 'key-1' });
     // No dedupe window: a second delivery reaches Kafka, so the consumers' own idempotency shows.
     gw = await startTestGateway({ DEDUPE_WINDOW_MS: '0' });
-    consumers = await startTestConsumers(gw.config.topicPrefix, { COMETCHAT_APP_ID: 'app-1', COMETCHAT_API_KEY: 'key-1', COMETCHAT_FILES_BASE_URL: files.baseUrl });
+    consumers = await startTestConsumers(gw.config.topicPrefix, {
+      COMETCHAT_APP_ID: 'app-1',
+      COMETCHAT_API_KEY: 'key-1',
+      COMETCHAT_FILES_BASE_URL: files.baseUrl,
+    });
     for (const trigger of TRIGGERS.keys()) expect((await gw.post(documented(trigger))).status).toBe(200);
     const withMedia = documented('message_sent');
     const message = (withMedia.data as { message: Record<string, unknown> & { data: Record<string, unknown> } }).message;
@@ -29,7 +34,15 @@ describe('sample consumers, end to end', () => {
     message.type = 'image';
     message.data.url = 'https://files-us.cometchat.io/app-1/media/photo.png';
     expect((await gw.post(withMedia)).status).toBe(200);
-    await waitFor(() => count(consumers, 'messages', 'processed_events') === 9 && count(consumers, 'users', 'processed_events') === 3 && count(consumers, 'groups', 'processed_events') === 11 && count(consumers, 'calls', 'processed_events') === 10 && count(consumers, 'moderation', 'processed_events') === 3, { timeoutMs: 60_000, what: 'every event processed' });
+    await waitFor(
+      () =>
+        count(consumers, 'messages', 'processed_events') === 9 &&
+        count(consumers, 'users', 'processed_events') === 3 &&
+        count(consumers, 'groups', 'processed_events') === 11 &&
+        count(consumers, 'calls', 'processed_events') === 10 &&
+        count(consumers, 'moderation', 'processed_events') === 3,
+      { timeoutMs: 60_000, what: 'every event processed' },
+    );
   });
 
   afterAll(async () => {
@@ -40,15 +53,29 @@ describe('sample consumers, end to end', () => {
 
   it('messages → a feed line per event, and the media link resolved with a file access token', () => {
     const feed = consumers.rows('messages', 'SELECT trigger, summary FROM feed ORDER BY trigger');
-    expect(feed.map((r) => r.trigger)).toEqual(['message_deleted', 'message_delivery_receipt', 'message_edited', 'message_reaction_added', 'message_reaction_removed', 'message_read_receipt', 'message_sent', 'message_sent', 'user_mentioned']);
+    expect(feed.map((r) => r.trigger)).toEqual([
+      'message_deleted',
+      'message_delivery_receipt',
+      'message_edited',
+      'message_reaction_added',
+      'message_reaction_removed',
+      'message_read_receipt',
+      'message_sent',
+      'message_sent',
+      'user_mentioned',
+    ]);
     expect(feed).toContainEqual({ trigger: 'message_sent', summary: 'cometchat-uid-1 → cometchat-uid-2: hi' });
     expect(feed).toContainEqual({ trigger: 'message_read_receipt', summary: 'cometchat-uid-2 read message 57' });
     const media = consumers.rows('messages', 'SELECT message_id, url, resolved_url, error FROM media');
-    expect(media).toEqual([{ message_id: 'media-1', url: 'https://files-us.cometchat.io/app-1/media/photo.png', resolved_url: expect.stringMatching(/\?fat=token-/), error: null }]);
+    expect(media).toEqual([
+      { message_id: 'media-1', url: 'https://files-us.cometchat.io/app-1/media/photo.png', resolved_url: expect.stringMatching(/\?fat=token-/), error: null },
+    ]);
   });
 
   it('users → presence with its millisecond timestamp; block then unblock leaves no block', () => {
-    expect(consumers.rows('users', 'SELECT * FROM presence')).toEqual([{ uid: 'cometchat-uid-1', status: 'offline', changed_at_ms: 1696935103114, platform: 'javascript' }]);
+    expect(consumers.rows('users', 'SELECT * FROM presence')).toEqual([
+      { uid: 'cometchat-uid-1', status: 'offline', changed_at_ms: 1696935103114, platform: 'javascript' },
+    ]);
     expect(consumers.rows('users', 'SELECT * FROM blocks')).toEqual([]);
   });
 
@@ -93,7 +120,13 @@ describe('sample consumers, end to end', () => {
     expect((await gw.post(next)).status).toBe(200);
     const [dead] = await readTopics([`${gw.config.topicPrefix}.consumers.dlq`], 1);
     expect(dead!.value.toString()).toBe('not avro at all');
-    expect(dead!.headers).toMatchObject({ dlq_reason: 'undecodable', dlq_source_topic: topicFor('messages', gw.config.topicPrefix), dlq_group: `${gw.config.topicPrefix}.sample.messages` });
-    await waitFor(() => consumers.rows('messages', "SELECT 1 FROM feed WHERE message_id = 'after-poison'").length === 1, { what: 'the record after the poison one' });
+    expect(dead!.headers).toMatchObject({
+      dlq_reason: 'undecodable',
+      dlq_source_topic: topicFor('messages', gw.config.topicPrefix),
+      dlq_group: `${gw.config.topicPrefix}.sample.messages`,
+    });
+    await waitFor(() => consumers.rows('messages', "SELECT 1 FROM feed WHERE message_id = 'after-poison'").length === 1, {
+      what: 'the record after the poison one',
+    });
   });
 });

@@ -88,7 +88,12 @@ describe('event contract in the schema registry', () => {
   it('schemas:check with nothing changed → every subject unchanged, exit 0', async () => {
     const { code, stdout } = await schemasCli('check', prefix);
     expect(code).toBe(0);
-    expect(stdout.trim().split('\n').filter((l) => l.startsWith('unchanged'))).toHaveLength(35);
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('unchanged')),
+    ).toHaveLength(35);
     expect(stdout).toContain('35 subjects, 0 incompatible');
   });
 

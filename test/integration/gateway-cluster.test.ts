@@ -36,7 +36,19 @@ describe('gateway cluster (GATEWAY_WORKERS=2)', () => {
   beforeAll(async () => {
     const logFile = auditedLogFile(prefix, [password, `cometchat:${password}`]);
     primary = spawn(process.execPath, [path.join(projectRoot, 'gateway', 'main.ts')], {
-      env: { ...process.env, ...stackEnv(), GATEWAY_WORKERS: '2', PORT: '0', HOST: '127.0.0.1', WEBHOOK_USERNAME: 'cometchat', WEBHOOK_PASSWORD: password, TOPIC_PREFIX: prefix, TOPIC_PARTITIONS: '3', TOPIC_REPLICATION_FACTOR: '1', LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        ...stackEnv(),
+        GATEWAY_WORKERS: '2',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        WEBHOOK_USERNAME: 'cometchat',
+        WEBHOOK_PASSWORD: password,
+        TOPIC_PREFIX: prefix,
+        TOPIC_PARTITIONS: '3',
+        TOPIC_REPLICATION_FACTOR: '1',
+        LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     createInterface({ input: primary.stdout! }).on('line', (line) => {

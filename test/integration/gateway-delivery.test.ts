@@ -41,7 +41,7 @@ describe('gateway: redeliveries', () => {
   it('concurrent distinct events → all acknowledged, sharing producer batches', async () => {
     const payloads = Array.from({ length: 200 }, (_, i) => {
       const p = documented('message_read_receipt');
-      ((p.data as { body: Record<string, unknown> }).body).messageId = `m-${i}`;
+      (p.data as { body: Record<string, unknown> }).body.messageId = `m-${i}`;
       return p;
     });
     const responses = await Promise.all(payloads.map((p) => gw.post(p)));
@@ -84,7 +84,29 @@ describe('gateway: HTTPS', () => {
   beforeAll(async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gw-tls-'));
     const [certFile, keyFile] = [path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+      ],
+      { stdio: 'ignore' },
+    );
     cert = readFileSync(certFile);
     gw = await startTestGateway({ TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile }, { protocol: 'https' });
   });
@@ -92,11 +114,15 @@ describe('gateway: HTTPS', () => {
 
   function post(body: string, options: https.RequestOptions = {}): Promise<{ status: number; protocol: string | null }> {
     return new Promise((resolve, reject) => {
-      const req = https.request(gw.url, { method: 'POST', ca: cert, headers: { authorization: basic(gw.username, gw.password), 'content-type': 'application/json' }, ...options }, (res) => {
-        const protocol = (res.socket as TLSSocket).getProtocol();
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode!, protocol }));
-      });
+      const req = https.request(
+        gw.url,
+        { method: 'POST', ca: cert, headers: { authorization: basic(gw.username, gw.password), 'content-type': 'application/json' }, ...options },
+        (res) => {
+          const protocol = (res.socket as TLSSocket).getProtocol();
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, protocol }));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

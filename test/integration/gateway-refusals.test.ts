@@ -117,7 +117,11 @@ describe('gateway: events kept outside the category topics', () => {
     expect(res.status).toBe(200);
     const [record] = await readTopics([gw.config.unroutedTopic], 1);
     expect(record!.value.toString()).toBe(body);
-    expect(record!.headers).toMatchObject({ ce_type: 'com.cometchat.webhook.message_pinned', 'content-type': 'application/json', ce_source: '/cometchat/apps/app/webhooks/wh' });
+    expect(record!.headers).toMatchObject({
+      ce_type: 'com.cometchat.webhook.message_pinned',
+      'content-type': 'application/json',
+      ce_source: '/cometchat/apps/app/webhooks/wh',
+    });
   });
 
   it('a known trigger that cannot be converted → 200, on the dead-letter topic with the error code and paths', async () => {

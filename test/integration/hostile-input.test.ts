@@ -27,7 +27,10 @@ describe('hostile and malformed input', () => {
     await gw?.stop();
   });
 
-  async function send(body: string | Buffer, options: { auth?: string | null; contentType?: string | null; headers?: Record<string, string> } = {}): Promise<number> {
+  async function send(
+    body: string | Buffer,
+    options: { auth?: string | null; contentType?: string | null; headers?: Record<string, string> } = {},
+  ): Promise<number> {
     cases++;
     const res = await fetch(gw.url, {
       method: 'POST',
@@ -92,7 +95,18 @@ describe('hostile and malformed input', () => {
   });
 
   it('missing, malformed and wrong credentials → 401', async () => {
-    for (const auth of [null, '', 'Basic', 'Basic ', 'Basic ===', 'Basic Og==', `Basic ${Buffer.from(`${gw.username}:`).toString('base64')}`, 'Digest x', `basic ${'A'.repeat(4000)}`, basic(gw.username, `${gw.password}x`)]) {
+    for (const auth of [
+      null,
+      '',
+      'Basic',
+      'Basic ',
+      'Basic ===',
+      'Basic Og==',
+      `Basic ${Buffer.from(`${gw.username}:`).toString('base64')}`,
+      'Digest x',
+      `basic ${'A'.repeat(4000)}`,
+      basic(gw.username, `${gw.password}x`),
+    ]) {
       expect(await send('{}', { auth }), String(auth).slice(0, 40)).toBe(401);
     }
   });
@@ -127,7 +141,9 @@ describe('hostile and malformed input', () => {
       socket.on('close', () => resolve(Date.now() - started));
       socket.on('error', () => undefined);
     });
-    socket.write(`POST /webhooks/cometchat HTTP/1.1\r\nHost: x\r\nAuthorization: ${basic(gw.username, gw.password)}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`);
+    socket.write(
+      `POST /webhooks/cometchat HTTP/1.1\r\nHost: x\r\nAuthorization: ${basic(gw.username, gw.password)}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`,
+    );
     const drip = setInterval(() => socket.write(' '), 200);
     const lasted = await closed;
     clearInterval(drip);
@@ -178,9 +194,13 @@ describe('connection limit', () => {
     const gw = await startTestGateway({ MAX_CONNECTIONS: '4' });
     const { port } = new URL(gw.url);
     const open = await Promise.all(
-      Array.from({ length: 4 }, () => new Promise<net.Socket>((resolve) => {
-        const s = net.connect(Number(port), '127.0.0.1', () => resolve(s));
-      })),
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<net.Socket>((resolve) => {
+            const s = net.connect(Number(port), '127.0.0.1', () => resolve(s));
+          }),
+      ),
     );
     try {
       const extra = net.connect(Number(port), '127.0.0.1');

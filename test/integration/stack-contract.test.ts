@@ -106,9 +106,7 @@ describe('local stack: registry + Kafka round trip', () => {
 
   it('an incompatible change (new field without default) → rejected, subject unchanged', async () => {
     const incompatible = { ...schemaV1, fields: [...schemaV1.fields, { name: 'required', type: 'string' }] };
-    await expect(
-      registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(incompatible) }, { subject }),
-    ).rejects.toThrow();
+    await expect(registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(incompatible) }, { subject })).rejects.toThrow();
     expect(await subjectVersions(subject)).toEqual([1]);
   });
 

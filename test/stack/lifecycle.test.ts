@@ -51,9 +51,7 @@ describe('stack lifecycle (local processes)', () => {
   it('up on nothing → both started, env file written, both answer', async () => {
     const result = await up(settings);
     expect(result.started).toEqual(['kafka', 'registry']);
-    expect(readFileSync(settings.envFile, 'utf8')).toBe(
-      `KAFKA_BROKERS=127.0.0.1:29092\nSCHEMA_REGISTRY_URL=http://127.0.0.1:29094/apis/ccompat/v7\n`,
-    );
+    expect(readFileSync(settings.envFile, 'utf8')).toBe(`KAFKA_BROKERS=127.0.0.1:29092\nSCHEMA_REGISTRY_URL=http://127.0.0.1:29094/apis/ccompat/v7\n`);
     expect((await status(settings)).map((s) => s.ready)).toEqual([true, true]);
   });
 

@@ -22,7 +22,12 @@ export function createSender(url: () => string, auth: string, label: string) {
     (payload.data as { message: Record<string, unknown> }).message.id = messageId;
     const started = performance.now();
     try {
-      const res = await fetch(url(), { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(payload), signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(url(), {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(10_000),
+      });
       await res.arrayBuffer();
       return { messageId, status: res.status, ms: performance.now() - started };
     } catch (err) {

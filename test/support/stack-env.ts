@@ -15,8 +15,11 @@ export function uniqueName(prefix: string): string {
 }
 
 export function testKafka(clientId: string): Kafka {
-  return new Kafka({ clientId, brokers: stackEnv().KAFKA_BROKERS.split(','), // kafkajs logs retriable start-up errors (coordinator loading) at ERROR; tests assert outcomes instead.
-    logLevel: logLevel.NOTHING });
+  return new Kafka({
+    clientId,
+    brokers: stackEnv().KAFKA_BROKERS.split(','), // kafkajs logs retriable start-up errors (coordinator loading) at ERROR; tests assert outcomes instead.
+    logLevel: logLevel.NOTHING,
+  });
 }
 
 export function testRegistry(): SchemaRegistry {

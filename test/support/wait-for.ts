@@ -18,7 +18,10 @@ export async function waitFor<T>(
 export async function readyWithin(gateway: { ready(): Promise<void>; lifecycle: { startupProblem: string | undefined } }, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the gateway was not ready after ${timeoutMs} ms: ${gateway.lifecycle.startupProblem ?? 'no start-up problem reported'}`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`the gateway was not ready after ${timeoutMs} ms: ${gateway.lifecycle.startupProblem ?? 'no start-up problem reported'}`)),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([gateway.ready(), timeout]);

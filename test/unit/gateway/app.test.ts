@@ -10,7 +10,15 @@ import { createServer, listen, closeServer, type GatewayServer } from '../../../
 import type { IngestOutcome, IngestRequest } from '../../../gateway/ingest/ingest.ts';
 import { createMetrics } from '../../../gateway/metrics.ts';
 
-const config = loadConfig({ KAFKA_BROKERS: 'kafka.invalid:9092', SCHEMA_REGISTRY_URL: 'http://registry.invalid', WEBHOOK_USERNAME: 'cometchat', WEBHOOK_PASSWORD: 'secret', HOST: '127.0.0.1', PORT: '0', MAX_BODY_BYTES: '2048' });
+const config = loadConfig({
+  KAFKA_BROKERS: 'kafka.invalid:9092',
+  SCHEMA_REGISTRY_URL: 'http://registry.invalid',
+  WEBHOOK_USERNAME: 'cometchat',
+  WEBHOOK_PASSWORD: 'secret',
+  HOST: '127.0.0.1',
+  PORT: '0',
+  MAX_BODY_BYTES: '2048',
+});
 const auth = `Basic ${Buffer.from('cometchat:secret').toString('base64')}`;
 
 describe('HTTP edge (core replaced)', () => {
@@ -36,7 +44,8 @@ describe('HTTP edge (core replaced)', () => {
   });
   afterAll(() => closeServer(server, 1000));
 
-  const post = (body: string, headers: Record<string, string> = {}) => fetch(url, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json', ...headers }, body });
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(url, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json', ...headers }, body });
 
   it('accepted → 200 {"status":"accepted","eventId"}, the core given the parsed body, the raw text and the request id', async () => {
     const res = await post('{"trigger":"message_sent","n":1}', { 'x-request-id': 'req-1' });

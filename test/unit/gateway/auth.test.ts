@@ -23,7 +23,10 @@ describe('basicCredentials', () => {
 });
 
 describe('the authentication middleware', () => {
-  async function withApp(credentials: { username: string; password: string }[], run: (status: (authorization?: string) => Promise<number>) => Promise<void>): Promise<void> {
+  async function withApp(
+    credentials: { username: string; password: string }[],
+    run: (status: (authorization?: string) => Promise<number>) => Promise<void>,
+  ): Promise<void> {
     const app = new Koa();
     app.use(async (ctx, next) => {
       try {

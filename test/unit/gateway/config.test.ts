@@ -34,7 +34,12 @@ describe('loadConfig', () => {
   });
 
   it('nothing set → one error listing every required key', () => {
-    expect(problems({})).toEqual(['KAFKA_BROKERS is required', 'SCHEMA_REGISTRY_URL is required', 'WEBHOOK_USERNAME is required', 'WEBHOOK_PASSWORD is required']);
+    expect(problems({})).toEqual([
+      'KAFKA_BROKERS is required',
+      'SCHEMA_REGISTRY_URL is required',
+      'WEBHOOK_USERNAME is required',
+      'WEBHOOK_PASSWORD is required',
+    ]);
   });
 
   it('several bad values → all named at once, with the fix', () => {
@@ -48,7 +53,10 @@ describe('loadConfig', () => {
 
   it('rotation pairs in WEBHOOK_EXTRA_CREDENTIALS → valid after the primary', () => {
     const config = loadConfig({ ...minimal, WEBHOOK_EXTRA_CREDENTIALS: '[{"username":"next","password":"p2"}]' });
-    expect(config.credentials).toEqual([{ username: 'cc', password: 'secret' }, { username: 'next', password: 'p2' }]);
+    expect(config.credentials).toEqual([
+      { username: 'cc', password: 'secret' },
+      { username: 'next', password: 'p2' },
+    ]);
   });
 
   it('malformed WEBHOOK_EXTRA_CREDENTIALS → an error that does not echo the secret', () => {
@@ -86,7 +94,9 @@ describe('GATEWAY_WORKERS', () => {
 
   it('0, a fraction or a word → refused, saying what is accepted', () => {
     for (const value of ['0', '1.5', 'many']) {
-      expect(problems({ ...minimal, GATEWAY_WORKERS: value })).toEqual([expect.stringMatching(new RegExp(`^GATEWAY_WORKERS=${value.replace('.', '\\.')} must be a whole number from 1 to 256 .*"auto"`))]);
+      expect(problems({ ...minimal, GATEWAY_WORKERS: value })).toEqual([
+        expect.stringMatching(new RegExp(`^GATEWAY_WORKERS=${value.replace('.', '\\.')} must be a whole number from 1 to 256 .*"auto"`)),
+      ]);
     }
   });
 });

@@ -57,7 +57,9 @@ describe('dedupe window', () => {
       readonly id: string;
       readonly expiresAt: number;
     }
-    const ops = fc.array(fc.record({ remember: fc.boolean(), id: fc.integer({ min: 0, max: 14 }), advance: fc.integer({ min: 0, max: 7 }) }), { maxLength: 300 });
+    const ops = fc.array(fc.record({ remember: fc.boolean(), id: fc.integer({ min: 0, max: 14 }), advance: fc.integer({ min: 0, max: 7 }) }), {
+      maxLength: 300,
+    });
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 40 }), ops, (maxEntries, windowMs, sequence) => {
         const w = createDedupeWindow({ windowMs, maxEntries });

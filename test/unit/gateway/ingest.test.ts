@@ -47,7 +47,14 @@ describe('ingest core', () => {
     lifecycle = createLifecycle();
     lifecycle.started = true;
     ingest = createIngest({
-      router: createRouter({ contract, schemaIds, topicPrefix: 'unit', unroutedTopic: 'unit.unrouted', dlqTopic: 'unit.dlq', schemaRegistryUrl: 'http://registry.invalid' }),
+      router: createRouter({
+        contract,
+        schemaIds,
+        topicPrefix: 'unit',
+        unroutedTopic: 'unit.unrouted',
+        dlqTopic: 'unit.dlq',
+        schemaRegistryUrl: 'http://registry.invalid',
+      }),
       publisher: createPublisher({ producer, lingerMs: 0, maxBatchMessages: 100 }),
       dedupe: createDedupeWindow({ windowMs: 60_000, maxEntries: 100 }),
       metrics: createMetrics({ collectDefault: false }),

@@ -23,7 +23,10 @@ describe('the kafkajs patch', () => {
   it('any record (sizes across buffer growth, many headers) → encodes to bytes that decode to it exactly', () => {
     const text = fc.string({ unit: 'grapheme', maxLength: 40 });
     const record = fc.record({
-      key: fc.oneof(text, fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b))),
+      key: fc.oneof(
+        text,
+        fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b)),
+      ),
       value: fc.uint8Array({ maxLength: 5000 }).map((b) => Buffer.from(b)),
       // Header names like ours (kafkajs's decoder builds a plain object: no "valueOf" or "__proto__").
       headers: fc.dictionary(fc.stringMatching(/^ce_[a-z]{1,16}$/), text, { maxKeys: 12 }),
@@ -49,7 +52,14 @@ describe('the kafkajs patch', () => {
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.name);
     process.on('warning', onWarning);
-    const queue = new RequestQueue({ maxInFlightRequests: 1, requestTimeout: 1000, enforceRequestTimeout: false, clientId: 'test', broker: 'none', logger: { debug() {}, info() {}, warn() {}, error() {} } });
+    const queue = new RequestQueue({
+      maxInFlightRequests: 1,
+      requestTimeout: 1000,
+      enforceRequestTimeout: false,
+      clientId: 'test',
+      broker: 'none',
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    });
     queue.scheduleCheckPendingRequests();
     await new Promise((resolve) => setTimeout(resolve, 20));
     process.off('warning', onWarning);

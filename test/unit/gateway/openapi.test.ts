@@ -21,7 +21,11 @@ describe('gateway/openapi.json', () => {
   });
 
   it('documents every status the webhook route can answer', () => {
-    const statuses = new Set(Object.values(GATEWAY_ERRORS).map((e) => String(e.status)).filter((s) => s !== '404' && s !== '405'));
+    const statuses = new Set(
+      Object.values(GATEWAY_ERRORS)
+        .map((e) => String(e.status))
+        .filter((s) => s !== '404' && s !== '405'),
+    );
     for (const status of statuses) expect(Object.keys(doc.paths['/webhooks/cometchat']!.post!.responses), status).toContain(status);
   });
 });

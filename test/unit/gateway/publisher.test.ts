@@ -47,7 +47,10 @@ describe('publisher', () => {
     await Promise.all([p.publish(event(1, 'a')), p.publish(event(2, 'b')), p.publish(event(3, 'a'))]);
     expect(r.batches).toHaveLength(1);
     expect(r.batches[0]!.acks).toBe(-1);
-    expect(r.batches[0]!.topicMessages!.map((t) => [t.topic, t.messages.length])).toEqual([['a', 2], ['b', 1]]);
+    expect(r.batches[0]!.topicMessages!.map((t) => [t.topic, t.messages.length])).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
   });
 
   it('more than maxBatchMessages → several batches, none larger than the maximum', async () => {

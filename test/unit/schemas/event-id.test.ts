@@ -5,7 +5,10 @@ import { EVENT_ID_NAMESPACE, uuidV5 } from '../../../schemas/event-id.ts';
 
 /** RFC 9562 §5.5 spelled out with a streaming hash: the reference the fast path must match. */
 function referenceUuidV5(namespace: string, name: string): string {
-  const digest = createHash('sha1').update(Buffer.from(namespace.replaceAll('-', ''), 'hex')).update(name, 'utf8').digest();
+  const digest = createHash('sha1')
+    .update(Buffer.from(namespace.replaceAll('-', ''), 'hex'))
+    .update(name, 'utf8')
+    .digest();
   digest[6] = (digest[6]! & 0x0f) | 0x50;
   digest[8] = (digest[8]! & 0x3f) | 0x80;
   const hex = digest.subarray(0, 16).toString('hex');
@@ -18,7 +21,11 @@ describe('uuidV5', () => {
   });
 
   it('any name, short or longer than the reused buffer, non-ASCII included → the reference id, version 5, RFC variant', () => {
-    const names = fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary', minLength: 1300, maxLength: 3000 }), fc.string({ minLength: 4000, maxLength: 9000 }));
+    const names = fc.oneof(
+      fc.string({ unit: 'grapheme' }),
+      fc.string({ unit: 'binary', minLength: 1300, maxLength: 3000 }),
+      fc.string({ minLength: 4000, maxLength: 9000 }),
+    );
     fc.assert(
       fc.property(names, (name) => {
         const id = uuidV5(name);

@@ -108,16 +108,22 @@ describe('properties of conversion', { timeout: 600_000 }, () => {
   const wrongFor = (field: IdentityField) =>
     field.type === 'string'
       ? fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.constant(''), fc.array(fc.string()), fc.dictionary(fc.string(), fc.string()))
-      : fc.oneof(fc.constant(null), fc.boolean(), fc.string(), fc.constant(1.5), fc.constant(2 ** 60), fc.array(fc.integer()), fc.dictionary(fc.string(), fc.integer()));
+      : fc.oneof(
+          fc.constant(null),
+          fc.boolean(),
+          fc.string(),
+          fc.constant(1.5),
+          fc.constant(2 ** 60),
+          fc.array(fc.integer()),
+          fc.dictionary(fc.string(), fc.integer()),
+        );
 
   it('a mangled identity field (removed or wrong type) → identity_invalid naming its path, never a crash', () => {
-    const arb = fc
-      .tuple(fc.constantFrom(...withIdentity), fc.nat(), fc.boolean())
-      .chain(([trigger, pick, remove]) => {
-        const fields = TRIGGERS.get(trigger)!.identity as readonly IdentityField[];
-        const field = fields[pick % fields.length]!;
-        return fc.tuple(fc.constant(trigger), fc.constant(field), fc.constant(remove), wrongFor(field));
-      });
+    const arb = fc.tuple(fc.constantFrom(...withIdentity), fc.nat(), fc.boolean()).chain(([trigger, pick, remove]) => {
+      const fields = TRIGGERS.get(trigger)!.identity as readonly IdentityField[];
+      const field = fields[pick % fields.length]!;
+      return fc.tuple(fc.constant(trigger), fc.constant(field), fc.constant(remove), wrongFor(field));
+    });
     fc.assert(
       fc.property(arb, ([trigger, field, remove, wrong]) => {
         const payload = documented(trigger);
@@ -141,17 +147,22 @@ describe('properties of conversion', { timeout: 600_000 }, () => {
 
   it('arbitrary JSON under any trigger → a lossless round trip or a ContractError, nothing else', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...documentedTriggers, 'not_a_trigger'), fc.jsonValue({ maxDepth: 4, stringUnit: 'binary' }), fc.jsonValue({ maxDepth: 2, stringUnit: 'binary' }), (trigger, data, extra) => {
-        const payload = JSON.parse(JSON.stringify({ trigger, data, webhook: extra })) as JsonObject;
-        let result: ReturnType<typeof roundTrip> | undefined;
-        try {
-          result = roundTrip(payload);
-        } catch (err) {
-          expect(err).toBeInstanceOf(ContractError);
-          return;
-        }
-        expect(result.back).toEqual(payload);
-      }),
+      fc.property(
+        fc.constantFrom(...documentedTriggers, 'not_a_trigger'),
+        fc.jsonValue({ maxDepth: 4, stringUnit: 'binary' }),
+        fc.jsonValue({ maxDepth: 2, stringUnit: 'binary' }),
+        (trigger, data, extra) => {
+          const payload = JSON.parse(JSON.stringify({ trigger, data, webhook: extra })) as JsonObject;
+          let result: ReturnType<typeof roundTrip> | undefined;
+          try {
+            result = roundTrip(payload);
+          } catch (err) {
+            expect(err).toBeInstanceOf(ContractError);
+            return;
+          }
+          expect(result.back).toEqual(payload);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

@@ -52,7 +52,10 @@ describe('schemas/registered', () => {
     for (const trigger of triggers) {
       for (const record of records(registered(trigger))) {
         expect(record.doc, `${record.name} doc`).toBeTruthy();
-        expect(record.fields.map((f) => f.name), `${record.name} fields`).toContain('_unmapped');
+        expect(
+          record.fields.map((f) => f.name),
+          `${record.name} fields`,
+        ).toContain('_unmapped');
       }
     }
   });

@@ -15,7 +15,7 @@ describe('Confluent wire format', () => {
   it('a record larger than the encoder’s scratch buffer → encoded whole', () => {
     const c = contract();
     const payload = documented('message_sent');
-    ((payload.data as { message: { data: Record<string, unknown> } }).message.data).text = 'x'.repeat(200_000);
+    (payload.data as { message: { data: Record<string, unknown> } }).message.data.text = 'x'.repeat(200_000);
     const event = c.convert(payload, RECEIVED_AT);
     const { record } = c.decode('message_sent', c.encode(event.codec, event.record, 9));
     expect(c.toJson('message_sent', record)).toEqual(payload);
