@@ -19,6 +19,8 @@ export interface ConsumerConfig {
   readonly healthPort: number;
   readonly maxRetries: number;
   readonly backoffMs: number;
+  /** How long the group waits for a member that stopped heartbeating (a killed process) before giving its partitions to others. */
+  readonly sessionTimeoutMs: number;
   readonly cometchat: { readonly appId: string; readonly apiKey: string; readonly filesBaseUrl: string | undefined } | undefined;
   readonly logLevel: string;
 }
@@ -44,6 +46,8 @@ export function loadConsumerConfig(category: string | undefined, env: NodeJS.Pro
     healthPort: int('HEALTH_PORT', 0, { min: 0, max: 65535 }),
     maxRetries: int('MAX_RETRIES', 4, { min: 0, max: 100 }),
     backoffMs: int('RETRY_BACKOFF_MS', 200, { min: 0, max: 60_000 }, 'ms'),
+    // Kafka's default group.min.session.timeout.ms is 6 s and its max 30 min.
+    sessionTimeoutMs: int('CONSUMER_SESSION_TIMEOUT_MS', 30_000, { min: 6_000, max: 1_800_000 }, 'ms'), // 30 s, kafkajs's default
     cometchat: appId && apiKey ? { appId, apiKey, filesBaseUrl: env.COMETCHAT_FILES_BASE_URL || undefined } : undefined,
     logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
   };

@@ -4,7 +4,7 @@
 // that fails is retried with backoff; a record that cannot be decoded, or fails every retry,
 // goes to the consumers' dead-letter topic with the reason, and the partition moves on.
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { type Consumer, type IHeaders, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../common/logger.ts';
 import type { Contract } from '../schemas/contract.ts';
@@ -57,6 +57,7 @@ export function createConsumerRuntime({
   metrics,
   maxRetries = 4,
   backoffMs = 200,
+  sessionTimeoutMs = 30_000,
 }: {
   kafka: Kafka;
   registry: SchemaRegistry;
@@ -69,9 +70,10 @@ export function createConsumerRuntime({
   metrics: ConsumerMetrics;
   maxRetries?: number;
   backoffMs?: number;
+  sessionTimeoutMs?: number;
 }): ConsumerRuntime {
-  const consumer: Consumer = kafka.consumer({ groupId });
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const consumer: Consumer = kafka.consumer({ groupId, sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.max(500, Math.floor(sessionTimeoutMs / 10)) });
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const counters: RuntimeCounters = { processed: 0, duplicates: 0, retries: 0, deadLettered: 0 };
   let running = false;
 

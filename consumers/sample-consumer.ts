@@ -1,6 +1,7 @@
 // Builds one sample consumer from its configuration: store, clients, runtime, and a small
 // health/metrics endpoint. main.ts runs one; tests build their own.
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkaLogCreator } from '../common/kafka-log.ts';
 import type { Logger } from '../common/logger.ts';
@@ -33,6 +34,8 @@ export function createSampleConsumer(
   const program = PROGRAMS[config.category];
   const db = openStore(config.databaseFile, program.schema);
   const log = logger.child({ module: `consumer.${config.category}` });
+  const topic = topicFor(config.category, config.topicPrefix);
+  let stopped = false;
   const kafka = new Kafka({
     clientId: `sample-${config.category}`,
     brokers: [...config.kafkaBrokers],
@@ -46,7 +49,7 @@ export function createSampleConsumer(
     kafka,
     registry: createRegistryClient({ url: config.schemaRegistryUrl }).schemaRegistry,
     contract,
-    topic: topicFor(config.category, config.topicPrefix),
+    topic,
     groupId: config.groupId,
     dlqTopic: config.dlqTopic,
     handle: program.createHandler({ db, logger: log, media }),
@@ -54,6 +57,7 @@ export function createSampleConsumer(
     metrics,
     maxRetries: config.maxRetries,
     backoffMs: config.backoffMs,
+    sessionTimeoutMs: config.sessionTimeoutMs,
   });
   const health = http.createServer((req, res) => {
     if (req.url === '/healthz') {
@@ -71,17 +75,28 @@ export function createSampleConsumer(
     db,
     metrics,
     async start() {
-      // The dead-letter topic must exist before the first poison record arrives.
       const admin = kafka.admin();
       await admin.connect();
-      if (!(await admin.listTopics()).includes(config.dlqTopic)) {
-        await admin.createTopics({ topics: [{ topic: config.dlqTopic }], waitForLeaders: true });
+      try {
+        // The dead-letter topic must exist before the first poison record arrives.
+        if (!(await admin.listTopics()).includes(config.dlqTopic)) {
+          await admin.createTopics({ topics: [{ topic: config.dlqTopic }], waitForLeaders: true });
+        }
+        // The category topic is the gateway's to create (with its partitions and settings): a
+        // consumer started first waits for it rather than failing.
+        for (let attempt = 0; !stopped && !(await admin.listTopics()).includes(topic); attempt++) {
+          if (attempt === 0) log.info({ topic }, 'waiting for the topic: the gateway creates it when it starts');
+          await sleep(Math.min(5000, 250 * 2 ** attempt));
+        }
+      } finally {
+        await admin.disconnect();
       }
-      await admin.disconnect();
+      if (stopped) return;
       await runtime.start();
       if (config.healthPort > 0) await new Promise<void>((resolve) => health.listen(config.healthPort, resolve));
     },
     async stop() {
+      stopped = true;
       await runtime.stop();
       health.close();
       db.close();

@@ -11,6 +11,7 @@ import { basic, startTestGateway, type TestGateway } from '../support/gateway.ts
 import { documented, documentedTriggers } from '../support/payloads.ts';
 import { readTopics } from '../support/read-topic.ts';
 import { testRegistry } from '../support/stack-env.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 150);
 const DOCUMENTED_STATUSES = [200, 400, 401, 413, 415];
@@ -213,8 +214,9 @@ describe('connection limit', () => {
     } finally {
       for (const s of open) s.destroy();
     }
-    // With the idle ones gone, requests are served again.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // With the idle ones gone (once the server has seen them close), requests are served again.
+    const connections = () => new Promise<number>((resolve) => gw.gateway.server.getConnections((_err, n) => resolve(n)));
+    await waitFor(async () => (await connections()) === 0, { what: 'the server to see the idle connections close' });
     expect((await gw.post(documented('call_ended'))).status).toBe(200);
     await gw.stop();
   });
