@@ -28,8 +28,12 @@ const consumer = createSampleConsumer(config, { logger });
 await consumer.start();
 logger.info({ database: config.databaseFile, group: config.groupId }, 'sample consumer started');
 
+let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    // A terminal's Ctrl-C reaches npm run dev and its children alike: stop once.
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'stopping');
     consumer.stop().then(
       () => process.exit(0),
