@@ -1,5 +1,5 @@
 // The gateway's configuration: read once from the environment, validated, frozen. Every key,
-// its default and its unit are listed here (and in the README); a bad start names every bad key.
+// its default and its unit are listed here (and in docs/configuration.md); a bad start names every bad key.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { brokerList, ConfigError, envReader, httpUrl, LOG_LEVELS } from '../common/config-reader.ts';

@@ -47,7 +47,7 @@ async function ensureRunning(component: Component, settings: StackSettings, repo
     if (await portInUse(port)) {
       throw new Error(
         `${proc.name}: port ${port} on 127.0.0.1 is taken by a process this stack did not start; ` +
-          'stop that process, or choose other ports with the STACK_*_PORT variables (see README)',
+          'stop that process, or choose other ports with the STACK_*_PORT variables (see docs/development.md)',
       );
     }
   }

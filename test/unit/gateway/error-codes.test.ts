@@ -6,9 +6,9 @@ import { ContractError } from '../../../schemas/errors.ts';
 import { projectRoot } from '../../../stack/settings.ts';
 
 describe('gateway error catalogue', () => {
-  const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+  const readme = readFileSync(path.join(projectRoot, 'docs', 'gateway.md'), 'utf8');
 
-  it.each(Object.keys(GATEWAY_ERRORS))('%s → documented in the README with its status', (code) => {
+  it.each(Object.keys(GATEWAY_ERRORS))('%s → documented in docs/gateway.md with its status', (code) => {
     const status = GATEWAY_ERRORS[code as keyof typeof GATEWAY_ERRORS].status;
     expect(readme).toMatch(new RegExp(`^\\| \`${code}\` \\| ${status} \\|`, 'm'));
   });
