@@ -71,7 +71,7 @@ export function createApp({ config, logger, metrics, readiness, ingest }: AppDep
 
   const webhook = compose<Context>([
     ...(config.authDisabled ? [] : [createAuthMiddleware({ credentials: config.credentials })]),
-    createJsonBody({ maxBytes: config.maxBodyBytes }),
+    ...createJsonBody({ maxBytes: config.maxBodyBytes }),
     createWebhookHandler({ ingest }),
   ]);
   router.post(config.webhookPath, webhook);
