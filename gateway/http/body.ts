@@ -63,6 +63,8 @@ function createGuard({ maxBytes }: { maxBytes: number }) {
 export function createJsonBody({ maxBytes }: { maxBytes: number }): Middleware[] {
   const parse = bodyParser({
     enableTypes: ['json'],
+    // The guard has checked the media type already: skip koa-bodyparser's second look.
+    detectJSON: () => true,
     jsonLimit: `${maxBytes}b`,
     encoding: 'utf-8',
     strict: false,
