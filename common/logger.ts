@@ -46,7 +46,10 @@ export function createLogger({
     // pino-pretty in a worker thread: the event loop only hands it lines.
     return pino({
       ...options,
-      transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', messageFormat: '{service}: {msg}', singleLine: true, destination: 1 } },
+      transport: {
+        target: 'pino-pretty',
+        options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', messageFormat: '{service}: {msg}', singleLine: true, destination: 1 },
+      },
     });
   }
   return pino(options, destination);

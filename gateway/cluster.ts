@@ -42,6 +42,13 @@ export function runPrimary({ workers, logger, shutdownGraceMs }: { workers: numb
   let stopping = false;
   let exitCode = 0;
 
+  // Each worker holds a slot (1…workers) for life, and its replacement takes the same one: state
+  // a worker keeps on disk under its slot (its spool) is picked up by the next one.
+  const slots = new Map<number, number>();
+  const fork = (slot: number): void => {
+    slots.set(cluster.fork({ GATEWAY_WORKER_SLOT: String(slot) }).id, slot);
+  };
+
   const alive = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
 
   cluster.on('message', (worker, message: unknown) => {
@@ -76,9 +83,11 @@ export function runPrimary({ workers, logger, shutdownGraceMs }: { workers: numb
       return;
     }
     const delayMs = Math.min(5000, 250 * unexpectedExits.length);
-    log.error({ worker: worker.id, code, signal, restartInMs: delayMs }, 'a worker exited unexpectedly; starting another');
+    log.error({ worker: worker.id, slot: slots.get(worker.id), code, signal, restartInMs: delayMs }, 'a worker exited unexpectedly; starting another');
+    const slot = slots.get(worker.id) ?? 1;
+    slots.delete(worker.id);
     setTimeout(() => {
-      if (!stopping) cluster.fork();
+      if (!stopping) fork(slot);
     }, delayMs);
   });
 
@@ -105,7 +114,7 @@ export function runPrimary({ workers, logger, shutdownGraceMs }: { workers: numb
   }
 
   log.info({ workers }, 'starting gateway workers');
-  for (let i = 0; i < workers; i++) cluster.fork();
+  for (let slot = 1; slot <= workers; slot++) fork(slot);
 }
 
 /**

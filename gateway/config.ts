@@ -1,6 +1,7 @@
 // The gateway's configuration: read once from the environment, validated, frozen. Every key,
 // its default and its unit are listed here (and in docs/configuration.md); a bad start names every bad key.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { brokerList, ConfigError, envReader, httpUrl, LOG_LEVELS } from '../common/config-reader.ts';
 import { DEFAULT_TOPIC_PREFIX } from '../schemas/catalog.ts';
@@ -31,8 +32,10 @@ export interface GatewayConfig {
   /** How long one request to the schema registry may take. */
   readonly registryTimeoutMs: number;
   readonly maxBodyBytes: number;
-  /** How long a request may wait for Kafka's acknowledgement before it is answered 503. */
+  /** Without the spool: how long a request may wait for Kafka's acknowledgement before it is answered 503. */
   readonly ackTimeoutMs: number;
+  /** The local spool for events Kafka cannot take in time; undefined when SPOOL_ENABLED=false. */
+  readonly spool: { readonly dir: string; readonly maxBytes: number; readonly afterMs: number } | undefined;
   readonly retryAfterSeconds: number;
   /** How long the publisher waits for more events before sending a batch. */
   readonly lingerMs: number;
@@ -122,6 +125,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     registryTimeoutMs: int('SCHEMA_REGISTRY_TIMEOUT_MS', 10_000, { min: 100, max: 120_000 }, 'ms'), // 10 s
     maxBodyBytes: int('MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }, 'bytes'), // 1 MiB
     ackTimeoutMs: int('ACK_TIMEOUT_MS', 1000, { min: 10, max: 60_000 }, 'ms'), // well inside CometChat's 2 s
+    spool: bool('SPOOL_ENABLED', true)
+      ? {
+          dir: path.resolve(text('SPOOL_DIR', path.join(text('DATA_DIR', '.data'), 'spool'))),
+          maxBytes: int('SPOOL_MAX_BYTES', 1024 ** 3, { min: 1024 * 1024, max: Number.MAX_SAFE_INTEGER }, 'bytes'), // 1 GiB
+          // The wait for Kafka, then the fsync: both inside CometChat's 2 s.
+          afterMs: int('SPOOL_AFTER_MS', 500, { min: 10, max: 1500 }, 'ms'),
+        }
+      : undefined,
     retryAfterSeconds: int('RETRY_AFTER_SECONDS', 10, { min: 0, max: 3600 }, 's'),
     lingerMs: int('LINGER_MS', 2, { min: 0, max: 1000 }, 'ms'),
     maxBatchMessages: int('MAX_BATCH_MESSAGES', 500, { min: 1, max: 100_000 }),

@@ -14,6 +14,10 @@ export const GATEWAY_ERRORS = {
   method_not_allowed: { status: 405, message: 'method not allowed on this endpoint' },
   not_ready: { status: 503, message: 'the gateway is not ready (Kafka or the schema registry not reachable yet); retry later' },
   kafka_unavailable: { status: 503, message: 'Kafka did not acknowledge the event in time; it was not accepted, retry later' },
+  spool_unavailable: {
+    status: 503,
+    message: 'Kafka did not acknowledge the event in time and the local spool could not keep it (full or failing); it was not accepted, retry later',
+  },
   shutting_down: { status: 503, message: 'the gateway is shutting down; retry against another instance' },
   internal: { status: 500, message: 'internal error' },
 } as const;

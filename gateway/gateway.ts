@@ -8,11 +8,14 @@ import type { GatewayConfig } from './config.ts';
 import { createApp } from './http/app.ts';
 import { closeServer, createServer, listen, type GatewayServer } from './http/server.ts';
 import { createDedupeWindow } from './ingest/dedupe.ts';
+import { createDelivery } from './ingest/delivery.ts';
 import { createIngest, type Ingest } from './ingest/ingest.ts';
 import { createPublisher } from './ingest/publisher.ts';
 import { createRouter } from './ingest/route.ts';
 import { createLifecycle, createReadiness, type Lifecycle } from './lifecycle.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
+import { createDrainer } from './spool/drainer.ts';
+import type { SpoolStore } from './spool/store.ts';
 import { prepare, withTimeout } from './startup.ts';
 
 export interface Gateway {
@@ -32,12 +35,14 @@ export interface Gateway {
 export interface GatewayDeps {
   readonly config: GatewayConfig;
   readonly clients: GatewayClients;
+  /** The opened spool, when config.spool is set (main.ts opens it, so a bad SPOOL_DIR stops the start). */
+  readonly spool?: SpoolStore | undefined;
   readonly logger: Logger;
   readonly contract?: Contract;
   readonly metrics?: GatewayMetrics;
 }
 
-export function createGateway({ config, clients, logger, contract = loadContract(), metrics = createMetrics() }: GatewayDeps): Gateway {
+export function createGateway({ config, clients, spool, logger, contract = loadContract(), metrics = createMetrics() }: GatewayDeps): Gateway {
   const { producer, admin, registry } = clients;
   const lifecycle = createLifecycle();
   const schemaIds = new Map<string, number>();
@@ -57,6 +62,30 @@ export function createGateway({ config, clients, logger, contract = loadContract
       },
     },
   });
+  const spoolLog = logger.child({ module: 'spool' });
+  if (spool) metrics.observeSpool(() => spool.stats());
+  const delivery = createDelivery({
+    publisher,
+    ackTimeoutMs: config.ackTimeoutMs,
+    metrics,
+    logger: spoolLog,
+    spool:
+      spool && config.spool
+        ? {
+            store: spool,
+            afterMs: config.spool.afterMs,
+            createDrainer: ({ onDrained, onEmpty }) =>
+              createDrainer({
+                store: spool,
+                producer,
+                publisherIdle: () => publisher.idle(),
+                onDrained: (events) => onDrained(events.map((e) => e.eventId)),
+                onEmpty,
+                logger: spoolLog,
+              }),
+          }
+        : undefined,
+  });
   const ingest = createIngest({
     router: createRouter({
       contract,
@@ -66,19 +95,20 @@ export function createGateway({ config, clients, logger, contract = loadContract
       dlqTopic: config.dlqTopic,
       schemaRegistryUrl: config.schemaRegistryUrl,
     }),
-    publisher,
+    delivery,
     dedupe: createDedupeWindow({ windowMs: config.dedupeWindowMs, maxEntries: config.dedupeMaxEntries }),
     metrics,
     lifecycle,
     logger: logger.child({ module: 'ingest' }),
-    ackTimeoutMs: config.ackTimeoutMs,
   });
   const readiness = createReadiness({
     lifecycle,
     checks: [
-      { name: 'kafka', check: async () => (await admin.describeCluster()).brokers.length > 0 },
+      // With the spool, events are kept while Kafka is away: the load balancer must keep sending.
+      { name: 'kafka', check: async () => (await admin.describeCluster()).brokers.length > 0, optional: spool !== undefined },
       { name: 'registry', check: () => registry.ping() },
     ],
+    ...(spool ? { spool: () => ({ spooling: delivery.spooling, events: spool.size }) } : {}),
   });
   const server = createServer(config, createApp({ config, logger, metrics, readiness, ingest }));
 
@@ -94,7 +124,10 @@ export function createGateway({ config, clients, logger, contract = loadContract
         { port, tls: Boolean(config.tls), path: config.webhookPath, auth: config.authDisabled ? 'disabled' : `${config.credentials.length} credential(s)` },
         'listening',
       );
-      started = prepare({ config, clients, contract, schemaIds, lifecycle, logger: log });
+      started = prepare({ config, clients, contract, schemaIds, lifecycle, logger: log }).then(() => {
+        // Whatever an earlier run left in the spool goes first.
+        if (lifecycle.started) delivery.start();
+      });
       return port;
     },
     async ready() {
@@ -107,6 +140,8 @@ export function createGateway({ config, clients, logger, contract = loadContract
       // A start-up attempt still under way ends at its next step; do not wait on a stalled one.
       await withTimeout(started ?? Promise.resolve(), config.shutdownGraceMs, 'start-up').catch(() => undefined);
       await publisher.flush().catch((err: unknown) => log.error({ err }, 'events still queued at shutdown could not be sent'));
+      // Rows not yet drained stay in the spool for the next start.
+      await delivery.stop(config.shutdownGraceMs);
       await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
       log.info('stopped');
     },

@@ -18,6 +18,8 @@ export function createLifecycle(): Lifecycle {
 export interface ReadinessCheck {
   readonly name: string;
   check(): Promise<boolean>;
+  /** Unreachable without making the gateway unready (Kafka, while the spool can keep events). */
+  readonly optional?: boolean;
 }
 
 export interface ReadinessReport {
@@ -26,7 +28,18 @@ export interface ReadinessReport {
   readonly problem?: string;
 }
 
-export function createReadiness({ lifecycle, checks, cacheMs = 1000 }: { lifecycle: Lifecycle; checks: readonly ReadinessCheck[]; cacheMs?: number }) {
+export function createReadiness({
+  lifecycle,
+  checks,
+  spool,
+  cacheMs = 1000,
+}: {
+  lifecycle: Lifecycle;
+  checks: readonly ReadinessCheck[];
+  /** The spool's state for the report, when it is enabled. */
+  spool?: () => { readonly spooling: boolean; readonly events: number };
+  cacheMs?: number;
+}) {
   const cache = new Map<string, { at: number; ok: Promise<boolean> }>();
   const probe = (c: ReadinessCheck): Promise<boolean> => {
     const hit = cache.get(c.name);
@@ -36,11 +49,20 @@ export function createReadiness({ lifecycle, checks, cacheMs = 1000 }: { lifecyc
     return ok;
   };
   return async function report(): Promise<ReadinessReport> {
-    const results = Object.fromEntries(await Promise.all(checks.map(async (c) => [c.name, (await probe(c)) ? 'ok' : 'unreachable'] as const)));
-    const ready = lifecycle.started && !lifecycle.shuttingDown && Object.values(results).every((r) => r === 'ok');
+    const probed = await Promise.all(checks.map(async (c) => ({ check: c, ok: await probe(c) })));
+    const results = Object.fromEntries(probed.map(({ check, ok }) => [check.name, ok ? 'ok' : 'unreachable']));
+    const ready = lifecycle.started && !lifecycle.shuttingDown && probed.every(({ check, ok }) => ok || check.optional);
+    const state = spool?.();
     return {
       ready,
-      checks: { ...results, schemas: lifecycle.started ? 'ok' : 'pending', shutdown: lifecycle.shuttingDown ? 'in progress' : 'no' },
+      checks: {
+        ...results,
+        schemas: lifecycle.started ? 'ok' : 'pending',
+        ...(state
+          ? { spool: state.spooling ? `spooling (${state.events} events waiting for Kafka)` : state.events > 0 ? `draining (${state.events} events)` : 'empty' }
+          : {}),
+        shutdown: lifecycle.shuttingDown ? 'in progress' : 'no',
+      },
       ...(lifecycle.startupProblem ? { problem: lifecycle.startupProblem } : {}),
     };
   };

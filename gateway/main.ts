@@ -8,6 +8,7 @@ import { clusterExposition, runPrimary } from './cluster.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createGateway } from './gateway.ts';
 import { createMetrics } from './metrics.ts';
+import { openSpool, type SpoolStore, spoolFile } from './spool/store.ts';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write(`usage: npm start
@@ -40,7 +41,14 @@ if (clustered && cluster.isPrimary) {
 } else {
   const logger = clustered ? root.child({ worker: cluster.worker!.id }) : root;
   const metrics = createMetrics(clustered ? { exposition: clusterExposition } : {});
-  const gateway = createGateway({ config, clients: createClients(config, { logger }), logger, metrics });
+  let spool: SpoolStore | undefined;
+  try {
+    spool = config.spool ? openSpool({ file: spoolFile(config.spool.dir, process.env.GATEWAY_WORKER_SLOT), maxBytes: config.spool.maxBytes }) : undefined;
+  } catch (err) {
+    process.stderr.write(`cannot start: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const gateway = createGateway({ config, clients: createClients(config, { logger }), spool, logger, metrics });
   await gateway.start();
 
   let stopping = false;

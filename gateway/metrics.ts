@@ -3,7 +3,13 @@
 import client from 'prom-client';
 import { TRIGGERS } from '../schemas/catalog.ts';
 
-export type EventOutcome = 'published' | 'duplicate' | 'unrouted' | 'dlq' | 'refused';
+export type EventOutcome = 'published' | 'spooled' | 'duplicate' | 'unrouted' | 'dlq' | 'refused';
+
+export interface SpoolGauges {
+  readonly events: number;
+  readonly bytes: number;
+  readonly oldestReceivedAt: number | undefined;
+}
 
 export interface GatewayMetrics {
   readonly registry: client.Registry;
@@ -15,6 +21,13 @@ export interface GatewayMetrics {
   kafkaError(): void;
   mismatch(trigger: string): void;
   batch(messages: number): void;
+  /** Reads the spool's size when scraped. */
+  observeSpool(stats: () => SpoolGauges): void;
+  spooled(): void;
+  spoolDrained(events: number): void;
+  /** An event whose first attempt reached Kafka after its copy was spooled: Kafka has it twice (same event id). */
+  spoolDuplicate(): void;
+  spoolFailure(reason: 'full' | 'failed'): void;
 }
 
 /**
@@ -64,7 +77,7 @@ export function createMetrics({
   });
   const events = tally({
     name: 'gateway_events_total',
-    help: 'Webhook events by trigger and outcome (published, duplicate, unrouted, dlq, refused)',
+    help: 'Webhook events by trigger and outcome (published, spooled, duplicate, unrouted, dlq, refused)',
     labelNames: ['trigger', 'outcome'],
     registers: [registry],
   });
@@ -87,6 +100,49 @@ export function createMetrics({
     buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
     registers: [registry],
   });
+  let spoolStats: (() => SpoolGauges) | undefined;
+  new client.Gauge({
+    name: 'gateway_spool_events',
+    help: 'Events in the local spool, waiting for Kafka',
+    registers: [registry],
+    collect() {
+      this.set(spoolStats?.().events ?? 0);
+    },
+  });
+  new client.Gauge({
+    name: 'gateway_spool_bytes',
+    help: 'Bytes of the events in the local spool (keys, values, headers)',
+    registers: [registry],
+    collect() {
+      this.set(spoolStats?.().bytes ?? 0);
+    },
+  });
+  new client.Gauge({
+    name: 'gateway_spool_oldest_age_seconds',
+    help: 'How long the oldest event in the spool has waited since it was received (0 when empty)',
+    registers: [registry],
+    collect() {
+      const oldest = spoolStats?.().oldestReceivedAt;
+      this.set(oldest === undefined ? 0 : (Date.now() - oldest) / 1000);
+    },
+  });
+  const spoolEvents = new client.Counter({
+    name: 'gateway_spool_events_total',
+    help: 'Events written to the spool (spooled) and sent from it to Kafka (drained)',
+    labelNames: ['action'],
+    registers: [registry],
+  });
+  const spoolDuplicates = new client.Counter({
+    name: 'gateway_spool_duplicates_total',
+    help: 'Events Kafka got twice (same event id): the first attempt landed after the event had been spooled',
+    registers: [registry],
+  });
+  const spoolFailures = new client.Counter({
+    name: 'gateway_spool_failures_total',
+    help: 'Events the spool could not keep (answered 503 spool_unavailable), by reason: full or failed',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   // Unknown triggers share one label value: a sender must not be able to mint time series.
   const label = (trigger: string): string => (TRIGGERS.has(trigger) ? trigger : 'unknown');
   return {
@@ -98,5 +154,12 @@ export function createMetrics({
     kafkaError: () => kafkaErrors.inc(),
     mismatch: (trigger) => mismatches.inc({ trigger: label(trigger) }),
     batch: (messages) => batches.observe(messages),
+    observeSpool: (stats) => {
+      spoolStats = stats;
+    },
+    spooled: () => spoolEvents.inc({ action: 'spooled' }),
+    spoolDrained: (events) => spoolEvents.inc({ action: 'drained' }, events),
+    spoolDuplicate: () => spoolDuplicates.inc(),
+    spoolFailure: (reason) => spoolFailures.inc({ reason }),
   };
 }

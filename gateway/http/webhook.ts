@@ -1,6 +1,6 @@
 // POST <webhook path>, once authenticated and parsed: hands the body to the ingest core and
-// turns its outcome into the answer. 200 {"status":"accepted"|"duplicate","eventId"} or the
-// refusal's error, answered by http/error-response.ts.
+// turns its outcome into the answer. 200 {"status":"accepted"|"spooled"|"duplicate","eventId"}
+// or the refusal's error, answered by http/error-response.ts.
 import type { Context } from 'koa';
 import type { Ingest } from '../ingest/ingest.ts';
 import { bodyOf } from './body.ts';

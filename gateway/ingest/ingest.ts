@@ -1,7 +1,7 @@
 // The ingest core: one webhook event in, one outcome out. Validate it, route it, skip it if Kafka
-// already acknowledged it within the dedupe window, otherwise publish it and report `accepted`
-// only once Kafka acknowledged it, or `refused` (kafka_unavailable) when it did not within the
-// budget. Never a late acceptance. Knows nothing of HTTP: the Koa edge (http/webhook.ts), a
+// already acknowledged it within the dedupe window, otherwise deliver it and report `accepted`
+// only once Kafka acknowledged it, `spooled` once it is durable in the local spool (from which it
+// will reach Kafka), or `refused` when neither happened within the budget. Never a late acceptance. Knows nothing of HTTP: the Koa edge (http/webhook.ts), a
 // test or a replay tool calls it with plain values.
 import { asWebhookEvent, type WebhookEvent } from '../../schemas/contract.ts';
 import { ContractError } from '../../schemas/errors.ts';
@@ -10,7 +10,7 @@ import type { Lifecycle } from '../lifecycle.ts';
 import type { Logger } from '../../common/logger.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { DedupeWindow } from './dedupe.ts';
-import type { Publisher } from './publisher.ts';
+import type { Delivery } from './delivery.ts';
 import type { Router } from './route.ts';
 
 export interface IngestRequest {
@@ -25,8 +25,11 @@ export interface IngestRequest {
 }
 
 export type IngestOutcome =
-  /** Kafka acknowledged it: on its category topic, or kept on the unrouted or dead-letter topic. */
-  | { readonly status: 'accepted'; readonly placement: 'category' | 'unrouted' | 'dlq'; readonly eventId: string; readonly trigger: string }
+  /**
+   * accepted: Kafka acknowledged it; spooled: it is fsynced in the local spool, which sends it on.
+   * On its category topic, or kept on the unrouted or dead-letter topic.
+   */
+  | { readonly status: 'accepted' | 'spooled'; readonly placement: 'category' | 'unrouted' | 'dlq'; readonly eventId: string; readonly trigger: string }
   /** Kafka acknowledged the same event within the dedupe window; nothing was published. */
   | { readonly status: 'duplicate'; readonly eventId: string; readonly trigger: string }
   /** Not taken: the error says why and whether a retry can succeed. */
@@ -36,23 +39,21 @@ export type Ingest = (request: IngestRequest) => Promise<IngestOutcome>;
 
 export function createIngest({
   router,
-  publisher,
+  delivery,
   dedupe,
   metrics,
   lifecycle,
   logger,
-  ackTimeoutMs,
 }: {
   router: Router;
-  publisher: Publisher;
+  delivery: Delivery;
   dedupe: DedupeWindow;
   metrics: GatewayMetrics;
   lifecycle: Lifecycle;
   logger: Logger;
-  ackTimeoutMs: number;
 }): Ingest {
   // Deliveries of the same event that overlap share one publication.
-  const inFlight = new Map<string, Promise<void>>();
+  const inFlight = new Map<string, Promise<unknown>>();
   const refused = (error: GatewayError): IngestOutcome => ({ status: 'refused', error });
 
   return async function ingest({ body, raw, requestId, receivedAt }) {
@@ -81,15 +82,20 @@ export function createIngest({
       return { status: 'duplicate', eventId, trigger };
     }
 
-    const published = publisher.publish(routed.event, { timeoutMs: ackTimeoutMs, onAcked: () => dedupe.remember(eventId) });
-    inFlight.set(eventId, published);
+    const delivering = delivery.deliver(routed.event, { eventId, receivedAt, onAcked: () => dedupe.remember(eventId) });
+    inFlight.set(eventId, delivering);
+    let delivered: Awaited<typeof delivering>;
     try {
-      await published;
+      delivered = await delivering;
     } catch (err) {
       metrics.event(trigger, 'refused');
-      return refused(new GatewayError('kafka_unavailable', { cause: err }));
+      return refused(err instanceof GatewayError ? err : new GatewayError('internal', { cause: err }));
     } finally {
       inFlight.delete(eventId);
+    }
+    if (delivered === 'spooled') {
+      metrics.event(trigger, 'spooled');
+      return { status: 'spooled', placement: routed.kind, eventId, trigger };
     }
     metrics.ack((performance.now() - started) / 1000);
     metrics.event(trigger, routed.kind === 'category' ? 'published' : routed.kind);

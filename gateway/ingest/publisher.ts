@@ -22,10 +22,24 @@ export interface Publisher {
   publish(event: OutgoingEvent, options?: { timeoutMs?: number; onAcked?: () => void }): Promise<void>;
   /** Sends what is queued and waits for every batch in flight. */
   flush(): Promise<void>;
+  /**
+   * Gives up on every event still waiting, oldest first (those in the batch in flight, then the
+   * queued ones, which are withdrawn): each caller's promise rejects with a PublishTimeoutError
+   * saying whether its event had been sent. For moving them elsewhere, in order (the spool).
+   */
+  evacuate(): void;
+  /** Resolves when no batch is in flight (its events acknowledged or failed). */
+  idle(): Promise<void>;
 }
 
 export class PublishTimeoutError extends Error {
   override readonly name = 'PublishTimeoutError';
+  /** Whether the event had been handed to Kafka: then it may still land there. */
+  readonly sent: boolean;
+  constructor(message: string, { sent }: { sent: boolean }) {
+    super(message);
+    this.sent = sent;
+  }
 }
 
 interface Pending {
@@ -64,6 +78,8 @@ export function createPublisher({
     p.settled = true;
   }
   let inFlight: Promise<void> | undefined;
+  /** The events of the batch in flight. */
+  let sending: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
 
   function schedule(): void {
@@ -80,6 +96,7 @@ export function createPublisher({
     queue = queue.filter((p) => !p.withdrawn).slice(batch.length);
     if (batch.length === 0) return;
     for (const p of batch) sentOrSending.add(p);
+    sending = batch;
     const byTopic = new Map<string, Message[]>();
     for (const p of batch) {
       const list = byTopic.get(p.event.topic) ?? [];
@@ -107,23 +124,33 @@ export function createPublisher({
     );
     await inFlight;
     inFlight = undefined;
+    sending = [];
     // What queued meanwhile goes once it is full or its oldest event has lingered enough.
     schedule();
   }
 
+  function giveUp(p: Pending, message: string): void {
+    if (p.settled) return;
+    settle(p);
+    const sent = sentOrSending.has(p);
+    // Still queued: withdraw it, so it is not sent after the caller was refused.
+    if (!sent) p.withdrawn = true;
+    p.reject(new PublishTimeoutError(message, { sent }));
+  }
+
   return {
+    evacuate() {
+      for (const p of [...sending, ...queue]) giveUp(p, 'Kafka is not acknowledging; the event was moved');
+    },
+    async idle() {
+      while (inFlight) await inFlight;
+    },
     publish(event, { timeoutMs, onAcked } = {}) {
       return new Promise<void>((resolve, reject) => {
         const pending: Pending = { event, queuedAt: performance.now(), resolve, reject, onAcked, timer: undefined, withdrawn: false, settled: false };
         if (timeoutMs !== undefined) {
           // One plain timer per event: cheaper on the hot path than an AbortSignal.
-          pending.timer = setTimeout(() => {
-            if (pending.settled) return;
-            pending.settled = true;
-            // Still queued: withdraw it, so it is not sent after the caller was refused.
-            if (!sentOrSending.has(pending)) pending.withdrawn = true;
-            reject(new PublishTimeoutError(`Kafka did not acknowledge within ${timeoutMs} ms`));
-          }, timeoutMs);
+          pending.timer = setTimeout(() => giveUp(pending, `Kafka did not acknowledge within ${timeoutMs} ms`), timeoutMs);
         }
         queue.push(pending);
         schedule();

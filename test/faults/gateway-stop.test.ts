@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topicFor } from '../../schemas/catalog.ts';
 import { projectRoot } from '../../stack/settings.ts';
-import { basic } from '../support/gateway.ts';
+import { basic, tempSpoolDir } from '../support/gateway.ts';
 import { startDedicatedStack, type DedicatedStack } from '../support/dedicated-stack.ts';
 import { createSender, missingFromKafka, summarize, type Outcome } from '../support/load.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -27,6 +27,7 @@ describe('gateway stopped under load', () => {
         HOST: '127.0.0.1',
         WEBHOOK_USERNAME: 'cometchat',
         WEBHOOK_PASSWORD: 'stop-secret',
+        SPOOL_DIR: tempSpoolDir(),
         TOPIC_PARTITIONS: '3',
         TOPIC_REPLICATION_FACTOR: '1',
         LOG_LEVEL: 'warn',

@@ -1,4 +1,5 @@
-// Kafka killed (SIGKILL) and restarted several times while events arrive: refusals are explicit
+// With the spool disabled (SPOOL_ENABLED=false), Kafka killed (SIGKILL) and restarted several
+// times while events arrive: refusals are explicit
 // (503 within the budget, never a hang), the gateway recovers by itself each time, and every
 // event answered 200 is in Kafka afterwards. Runs against a stack of its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +32,8 @@ describe('Kafka outages under load', () => {
       TOPIC_PARTITIONS: '3',
       TOPIC_REPLICATION_FACTOR: '1',
       ACK_TIMEOUT_MS: String(ACK_TIMEOUT_MS),
+      // The strict behaviour: test/faults/spool.test.ts covers the spool.
+      SPOOL_ENABLED: 'false',
       LOG_LEVEL: 'silent',
     });
     gateway = buildTestGateway(config, createLogger({ level: 'silent' }));

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topicFor } from '../../schemas/catalog.ts';
 import { childPids } from '../../stack/processes.ts';
 import { projectRoot } from '../../stack/settings.ts';
-import { basic } from '../support/gateway.ts';
+import { basic, tempSpoolDir } from '../support/gateway.ts';
 import { createSender, missingFromKafka, summarize } from '../support/load.ts';
 import { auditedLogFile } from '../support/log-audit.ts';
 import { stackEnv, uniqueName } from '../support/stack-env.ts';
@@ -40,6 +40,7 @@ describe('gateway cluster (GATEWAY_WORKERS=2)', () => {
         ...process.env,
         ...stackEnv(),
         GATEWAY_WORKERS: '2',
+        SPOOL_DIR: tempSpoolDir(),
         PORT: '0',
         HOST: '127.0.0.1',
         WEBHOOK_USERNAME: 'cometchat',

@@ -11,6 +11,10 @@ import { gatewayTopics } from '../../gateway/ingest/topics.ts';
 import { createLogger } from '../../common/logger.ts';
 import { createMetrics } from '../../gateway/metrics.ts';
 import { createClients } from '../../gateway/clients.ts';
+import { openSpool, spoolFile } from '../../gateway/spool/store.ts';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Logger } from '../../common/logger.ts';
 import { contract } from './contract.ts';
 import { stackEnv, testKafka, uniqueName } from './stack-env.ts';
@@ -33,9 +37,22 @@ export function basic(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 }
 
-/** A gateway with real clients of the test stack, as main.ts builds one. */
-export function buildTestGateway(config: GatewayConfig, logger: Logger): Gateway {
-  return createGateway({ config, clients: createClients(config, { logger }), logger, contract: contract(), metrics: createMetrics({ collectDefault: false }) });
+/** A gateway with real clients of the test stack, as main.ts builds one; its spool (unless disabled) in a directory of its own. */
+export function buildTestGateway(config: GatewayConfig, logger: Logger, { spoolDir = tempSpoolDir() }: { spoolDir?: string } = {}): Gateway {
+  const spool = config.spool ? openSpool({ file: spoolFile(spoolDir), maxBytes: config.spool.maxBytes }) : undefined;
+  return createGateway({
+    config,
+    clients: createClients(config, { logger }),
+    spool,
+    logger,
+    contract: contract(),
+    metrics: createMetrics({ collectDefault: false }),
+  });
+}
+
+/** A spool directory of a test's own. */
+export function tempSpoolDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'spool-'));
 }
 
 export async function startTestGateway(overrides: Record<string, string> = {}, { waitReady = true, protocol = 'http' } = {}): Promise<TestGateway> {

@@ -5,6 +5,7 @@ import type { Message, ProducerBatch } from 'kafkajs';
 import pino from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDedupeWindow } from '../../../gateway/ingest/dedupe.ts';
+import { createDelivery } from '../../../gateway/ingest/delivery.ts';
 import { createIngest, type IngestRequest } from '../../../gateway/ingest/ingest.ts';
 import { createPublisher } from '../../../gateway/ingest/publisher.ts';
 import { createRouter } from '../../../gateway/ingest/route.ts';
@@ -44,6 +45,7 @@ describe('ingest core', () => {
 
   beforeEach(() => {
     producer = fakeProducer();
+    const metrics = createMetrics({ collectDefault: false });
     lifecycle = createLifecycle();
     lifecycle.started = true;
     ingest = createIngest({
@@ -55,12 +57,17 @@ describe('ingest core', () => {
         dlqTopic: 'unit.dlq',
         schemaRegistryUrl: 'http://registry.invalid',
       }),
-      publisher: createPublisher({ producer, lingerMs: 0, maxBatchMessages: 100 }),
+      delivery: createDelivery({
+        publisher: createPublisher({ producer, lingerMs: 0, maxBatchMessages: 100 }),
+        ackTimeoutMs: 50,
+        spool: undefined,
+        metrics,
+        logger: pino({ level: 'silent' }),
+      }),
       dedupe: createDedupeWindow({ windowMs: 60_000, maxEntries: 100 }),
-      metrics: createMetrics({ collectDefault: false }),
+      metrics,
       lifecycle,
       logger: pino({ level: 'silent' }),
-      ackTimeoutMs: 50,
     });
   });
 
