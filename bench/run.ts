@@ -5,7 +5,7 @@
 // the gateway again at 50% of its maximum rate. Writes bench/results/<time>.json and .md.
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -30,6 +30,9 @@ it. Starts the local stack if needed; writes bench/results/<time>.json, .md and 
   --workers N         GATEWAY_WORKERS for the gateway
   --node-args "..."   extra Node/V8 options for the gateway process
   --profile           CPU profile of the gateway
+  --spool             also: the gateway with SPOOL_ENABLED=false at full speed (what the spool
+                      costs while Kafka is healthy), and at full speed while Kafka is paused
+                      (SIGSTOP), every event going to the spool; then the time to drain it
 `;
 
 const { values } = parseCli(USAGE, {
@@ -45,6 +48,7 @@ const { values } = parseCli(USAGE, {
   'node-args': { type: 'string', default: '' },
   // Paced runs below the maximum, in % of it; 50 is always one of them.
   curve: { type: 'string', default: '25,50,75,90' },
+  spool: { type: 'boolean', default: false },
 });
 const seconds = Number(values.seconds);
 if (values.only !== undefined && values.only !== 'gateway') throw new Error(`--only ${values.only}: the only run that can be measured alone is "gateway"`);
@@ -270,6 +274,8 @@ const gatewayEnv = {
   TOPIC_PARTITIONS: '3',
   TOPIC_REPLICATION_FACTOR: '1',
   GATEWAY_WORKERS: values.workers,
+  // A spool of this run's own, never the project's .data.
+  SPOOL_DIR: mkdtempSync(path.join(os.tmpdir(), 'bench-spool-')),
 };
 const profileArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}/profile-${stamp}`] : [];
 const gatewayChild = spawn(
@@ -309,7 +315,48 @@ if (values.soak) {
   log(`soak: ${halfRate} requests/s for ${values.soak} s`);
   soak = await load(gatewayPort, { duration: Number(values.soak), rate: halfRate, pid: gatewayChild.pid!, gateway: true });
 }
+// 4. The spool (--spool): everything spooled while Kafka is paused, then drained.
+let spooling: LoadResult | undefined;
+let drainSeconds: number | undefined;
+let spoolDisabled: LoadResult | undefined;
+if (values.spool) {
+  if (!kafkaPid) throw new Error("--spool pauses the local stack's Kafka: it must be running from this checkout");
+  log(`spool: Kafka paused (SIGSTOP), the gateway at full speed into its spool, ${seconds} s`);
+  process.kill(kafkaPid, 'SIGSTOP');
+  try {
+    await load(gatewayPort, { duration: 2 }); // the first events wait SPOOL_AFTER_MS; then everything goes to the spool
+    spooling = await load(gatewayPort, { duration: seconds, pid: gatewayChild.pid!, gateway: true });
+  } finally {
+    process.kill(kafkaPid, 'SIGCONT');
+  }
+  const drainStarted = performance.now();
+  const spooled = async () => Number(/^gateway_spool_events (\S+)$/m.exec(await (await fetch(`http://127.0.0.1:${gatewayPort}/metrics`)).text())?.[1] ?? 0);
+  while ((await spooled()) > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+  drainSeconds = Math.round((performance.now() - drainStarted) / 100) / 10;
+  log(`spool: drained ${spooling.requests} events in ${drainSeconds} s`);
+}
 await stopChild(gatewayChild);
+if (values.spool) {
+  const strict = spawn(process.execPath, [path.join(projectRoot, 'gateway', 'main.ts')], {
+    env: { ...process.env, ...env, ...gatewayEnv, PORT: '18198', SPOOL_ENABLED: 'false' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (
+    let i = 0;
+    !(await fetch('http://127.0.0.1:18198/readyz').then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  ) {
+    if (i > 240) throw new Error('the gateway with SPOOL_ENABLED=false did not become ready');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  log(`gateway with SPOOL_ENABLED=false: ${connections} connections, ${seconds} s`);
+  await load(18198, { duration: 2 });
+  spoolDisabled = await load(18198, { duration: seconds, pid: strict.pid!, gateway: true });
+  await stopChild(strict);
+}
 
 // 2. Kafka ceiling: as many records as the gateway took at full speed.
 if (ceilings) log(`Kafka ceiling: ${gateway.requests} pre-encoded records in batches of 500, acks=-1`);
@@ -365,6 +412,8 @@ const results = {
   ...(soak ? { soak: { rate: halfRate, ...soak } } : {}),
   ...(httpCeiling ? { gatewayShareOfHttpCeiling: Math.round((gateway.requestsPerSecond / httpCeiling.requestsPerSecond) * 100) / 100 } : {}),
   ...(profileTop ? { profileTop } : {}),
+  ...(spooling ? { spooling, drainSeconds, spoolingShareOfNormal: Math.round((spooling.requestsPerSecond / gateway.requestsPerSecond) * 100) / 100 } : {}),
+  ...(spoolDisabled ? { spoolDisabled } : {}),
 };
 const row = (name: string, r: LoadResult) =>
   `| ${name} | ${r.requestsPerSecond} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.p99_9} | ${r.latencyMs.max} | ${r.serverAckMs ? `≤ ${r.serverAckMs.p99AtMost} / ≤ ${r.serverAckMs.p99_9AtMost}` : ''} | ${r.eventsPerBatch ?? ''} | ${r.errors + r.non2xx} | ${r.cpuPercent ?? ''} | ${r.cpuMicrosPerRequest ?? ''} | ${r.peakRssMb ?? ''} | ${r.loadGeneratorCpuPercent ?? ''} | ${r.kafkaCpuPercent ?? ''} | ${r.machineCpuPercent ?? ''} |`;
@@ -384,7 +433,19 @@ const markdown = [
   row(`gateway${workersNote}, full path, acks=-1`, gateway),
   ...curve.map((c) => row(`gateway${workersNote} at ${c.percent}% (${c.rate} req/s, paced)`, c)),
   ...(soak ? [row(`soak at 50% for ${values.soak} s`, soak)] : []),
+  ...(spooling ? [row('gateway while spooling (Kafka paused), full speed', spooling)] : []),
+  ...(spoolDisabled ? [row('gateway with SPOOL_ENABLED=false, full speed', spoolDisabled)] : []),
   '',
+  ...(spooling && results.spoolingShareOfNormal !== undefined
+    ? [
+        `While spooling the gateway took ${Math.round(results.spoolingShareOfNormal * 100)}% of its normal rate; the spool (${spooling.requests} events) drained in ${drainSeconds} s once Kafka resumed.`,
+      ]
+    : []),
+  ...(spoolDisabled
+    ? [
+        `With the spool disabled: ${spoolDisabled.requestsPerSecond} req/s and ${spoolDisabled.cpuMicrosPerRequest} µs/req, against ${gateway.requestsPerSecond} and ${gateway.cpuMicrosPerRequest} with it enabled (Kafka healthy).`,
+      ]
+    : []),
   ...(results.gatewayShareOfHttpCeiling !== undefined
     ? [`Gateway throughput = ${Math.round(results.gatewayShareOfHttpCeiling * 100)}% of the HTTP ceiling.`]
     : []),

@@ -49,7 +49,14 @@ function heldProducer() {
         return Promise.resolve([]);
       }
       return new Promise<never[]>((resolve, reject) => {
-        held.push({ batch, resolve: () => (land(), resolve([])), reject });
+        held.push({
+          batch,
+          resolve: () => {
+            land();
+            resolve([]);
+          },
+          reject,
+        });
       });
     },
     release() {
