@@ -2,10 +2,13 @@
 // Kafka down for a minute under steady load (every request 200 within 2 s, then everything in
 // Kafka in each key's order), the gateway SIGKILLed with events in its spool, and a full spool.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topicFor } from '../../schemas/catalog.ts';
+import { childPids } from '../../stack/processes.ts';
 import { projectRoot } from '../../stack/settings.ts';
 import { type DedicatedStack, startDedicatedStack } from '../support/dedicated-stack.ts';
 import { basic, tempSpoolDir } from '../support/gateway.ts';
@@ -193,5 +196,64 @@ describe('the spool under faults', () => {
     expect(new Set(outcomes.filter((o) => o.status === 503).map((o) => o.answer))).toEqual(new Set(['spool_unavailable']));
     expect(refusedFull).toBeGreaterThan(0);
     expect(missing).toEqual([]);
+  });
+
+  it('GATEWAY_WORKERS=2: a worker SIGKILLed with events in its spool → its replacement drains them once Kafka is back', { timeout: 300_000 }, async () => {
+    const prefix = uniqueName('spool.workers');
+    const spoolDir = tempSpoolDir();
+    gateway = startGateway({ TOPIC_PREFIX: prefix, SPOOL_DIR: spoolDir, GATEWAY_WORKERS: '2' });
+    // Both workers ready: new connections go to them in turn, so ten in a row answer for both.
+    let inARow = 0;
+    await waitFor(
+      async () => {
+        const ok = await fetch(`${base}/readyz`, { headers: { connection: 'close' } }).then(
+          (r) => r.ok,
+          () => false,
+        );
+        inARow = ok ? inARow + 1 : 0;
+        return inARow >= 10 || undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 100, what: 'both workers ready' },
+    );
+    const sender = createSender(() => `${base}/webhooks/cometchat`, auth, 'workers');
+    await stack.kill('kafka');
+    const deadline = Date.now() + 5000;
+    const outcomes = await sender.load(8, () => Date.now() > deadline, { keyPerSender: true });
+    const files = () =>
+      readdirSync(spoolDir)
+        .filter((f) => f.endsWith('.sqlite'))
+        .sort();
+    const rows = (file: string) => {
+      const db = new DatabaseSync(path.join(spoolDir, file), { readOnly: true });
+      try {
+        return Number((db.prepare('SELECT count(*) AS n FROM spool').get() as { n: number }).n);
+      } finally {
+        db.close();
+      }
+    };
+    expect(files()).toEqual(['worker-1.sqlite', 'worker-2.sqlite']);
+    const before = files().map(rows);
+    const [victim] = childPids(gateway.pid!);
+    process.kill(victim!, 'SIGKILL');
+    // The primary starts a replacement in the same slot; it waits for Kafka, then drains.
+    await waitFor(() => childPids(gateway!.pid!).some((pid) => pid !== victim) && childPids(gateway!.pid!).length === 2, {
+      what: 'a replacement worker',
+      timeoutMs: 30_000,
+    });
+    await stack.restart();
+    await waitFor(() => files().every((f) => rows(f) === 0) || undefined, { timeoutMs: 120_000, intervalMs: 500, what: 'both spools drained' });
+    await stopGateway();
+
+    const acknowledged = new Set(outcomes.filter((o) => o.status === 200).map((o) => o.messageId));
+    const copies = await readMessageSent(stack.env.KAFKA_BROKERS, topicFor('messages', prefix), acknowledged);
+    const missing = [...acknowledged].filter((id) => !copies.some((c) => c.messageId === id));
+    console.log(
+      `[spool-workers] answered ${JSON.stringify(summarize(outcomes))}, codes ${JSON.stringify(summarize(outcomes.map((o) => ({ ...o, status: o.answer ?? o.status }) as unknown as Outcome)))}; spooled per worker ${before.join(' + ')}; in Kafka ${acknowledged.size - missing.length}/${acknowledged.size}`,
+    );
+    expect(outcomes.every((o) => o.status === 200)).toBe(true);
+    expect(before.every((n) => n > 0)).toBe(true);
+    expect(missing).toEqual([]);
+    // No order check here: each worker keeps the order of what it received, and one sender's
+    // requests reach both workers (docs/gateway.md says so).
   });
 });
