@@ -4,6 +4,8 @@
 // value, CloudEvents headers), so kafkajs does the same encoding work. Prints one JSON line.
 import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
 import { parseCli } from '../common/cli-args.ts';
+import { envReader } from '../common/config-reader.ts';
+import { kafkaClientConfig, readKafkaConnection } from '../common/connections.ts';
 import { createRouter } from '../gateway/ingest/route.ts';
 import { asWebhookEvent, loadContract } from '../schemas/contract.ts';
 import { benchBodies } from './mix.ts';
@@ -19,7 +21,10 @@ const { values } = parseCli(
 const records = Number(values.records);
 const batchSize = Number(values.batch);
 const contract = loadContract();
-const kafka = new Kafka({ clientId: 'bench-kafka-ceiling', brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING });
+const read = envReader(process.env);
+const connection = readKafkaConnection(read, { clientId: 'bench-kafka-ceiling' });
+read.done('Kafka settings');
+const kafka = new Kafka({ ...kafkaClientConfig(connection), logLevel: logLevel.NOTHING });
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
 
 const prefix = values.prefix!;

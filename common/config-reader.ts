@@ -1,5 +1,6 @@
 // Reading settings from the environment the same way in every program: each reader records
 // what is wrong instead of throwing, so one start lists every bad key at once, with the fix.
+import { readFileSync } from 'node:fs';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -19,6 +20,14 @@ export interface EnvReader {
   bool(key: string, fallback: boolean): boolean;
   /** One of `choices`. */
   oneOf<T extends string>(key: string, fallback: T, choices: readonly T[]): T;
+  /**
+   * A secret from KEY, or from the file KEY_FILE names (as container platforms mount secrets; one
+   * trailing newline dropped). Both set is a problem; so is a file that cannot be read. Never
+   * echoes the value. Undefined when neither is set and `required` is false.
+   */
+  secret(key: string, options?: { required?: boolean }): string | undefined;
+  /** The contents of the file KEY names (a certificate, a key), or undefined when unset. */
+  file(key: string): Buffer | undefined;
   /** Throws ConfigError listing every problem recorded so far, if any. */
   done(what?: string): void;
 }
@@ -60,6 +69,34 @@ export function envReader(env: NodeJS.ProcessEnv): EnvReader {
       if ((choices as readonly string[]).includes(raw)) return raw as typeof fallback;
       problems.push(`${key}=${raw} must be one of ${choices.join(', ')}`);
       return fallback;
+    },
+    secret(key, { required = false } = {}) {
+      const direct = given(key);
+      const file = given(`${key}_FILE`);
+      if (direct !== undefined && file !== undefined) {
+        problems.push(`${key} and ${key}_FILE are both set: set one of them`);
+        return undefined;
+      }
+      if (file !== undefined) {
+        try {
+          return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+        } catch (err) {
+          problems.push(`${key}_FILE=${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+          return undefined;
+        }
+      }
+      if (direct === undefined && required) problems.push(`${key} (or ${key}_FILE) is required`);
+      return direct;
+    },
+    file(key) {
+      const file = given(key);
+      if (file === undefined) return undefined;
+      try {
+        return readFileSync(file);
+      } catch (err) {
+        problems.push(`${key}=${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        return undefined;
+      }
     },
     done(what) {
       if (problems.length > 0) throw new ConfigError(problems, what);

@@ -1,15 +1,16 @@
 // A sample consumer's configuration from the environment, validated at start: one error lists
 // every bad key, as the gateway's does.
 import path from 'node:path';
-import { ConfigError, brokerList, envReader, httpUrl, LOG_LEVELS } from '../common/config-reader.ts';
+import { ConfigError, envReader, LOG_LEVELS } from '../common/config-reader.ts';
+import { type Connections, readConnections } from '../common/connections.ts';
 import { CATEGORIES, DEFAULT_TOPIC_PREFIX, type Category } from '../schemas/catalog.ts';
 
 export { ConfigError };
 
 export interface ConsumerConfig {
   readonly category: Category;
-  readonly kafkaBrokers: readonly string[];
-  readonly schemaRegistryUrl: string;
+  /** Where and how to reach Kafka and the schema registry, read as the gateway reads them. */
+  readonly connections: Connections;
   readonly topicPrefix: string;
   readonly groupId: string;
   readonly dlqTopic: string;
@@ -29,16 +30,14 @@ export function loadConsumerConfig(category: string | undefined, env: NodeJS.Pro
   const read = envReader(env);
   const { problems, text, int } = read;
   if (!CATEGORIES.includes(category as Category)) problems.push(`the category must be one of ${CATEGORIES.join(', ')} (got ${category ?? 'nothing'})`);
-  const kafkaBrokers = brokerList(read);
-  const schemaRegistryUrl = httpUrl(read, 'SCHEMA_REGISTRY_URL');
+  const connections = readConnections(read, { clientId: `sample-${category}` });
   const prefix = text('TOPIC_PREFIX', DEFAULT_TOPIC_PREFIX);
   const appId = env.COMETCHAT_APP_ID;
-  const apiKey = env.COMETCHAT_API_KEY;
+  const apiKey = read.secret('COMETCHAT_API_KEY');
   if (Boolean(appId) !== Boolean(apiKey)) problems.push('COMETCHAT_APP_ID and COMETCHAT_API_KEY go together (media links are resolved only with both)');
   const config: ConsumerConfig = {
     category: category as Category,
-    kafkaBrokers,
-    schemaRegistryUrl,
+    connections,
     topicPrefix: prefix,
     groupId: text('CONSUMER_GROUP', `${prefix}.sample.${category}`),
     dlqTopic: text('CONSUMER_DLQ_TOPIC', `${prefix}.consumers.dlq`),

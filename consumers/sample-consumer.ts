@@ -3,6 +3,7 @@
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClientConfig } from '../common/connections.ts';
 import { kafkaLogCreator } from '../common/kafka-log.ts';
 import type { Logger } from '../common/logger.ts';
 import { topicFor } from '../schemas/catalog.ts';
@@ -37,8 +38,7 @@ export function createSampleConsumer(
   const topic = topicFor(config.category, config.topicPrefix);
   let stopped = false;
   const kafka = new Kafka({
-    clientId: `sample-${config.category}`,
-    brokers: [...config.kafkaBrokers],
+    ...kafkaClientConfig(config.connections.kafka),
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(logger),
   });
@@ -47,7 +47,7 @@ export function createSampleConsumer(
     : undefined;
   const runtime = createConsumerRuntime({
     kafka,
-    registry: createRegistryClient({ url: config.schemaRegistryUrl }).schemaRegistry,
+    registry: createRegistryClient(config.connections.registry).schemaRegistry,
     contract,
     topic,
     groupId: config.groupId,

@@ -1,6 +1,7 @@
 // The gateway's clients of Kafka and the schema registry, built from its configuration by the
 // composition root (main.ts) and passed in; tests build theirs the same way or pass fakes.
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
+import { kafkaClientConfig } from '../common/connections.ts';
 import { kafkaLogCreator } from '../common/kafka-log.ts';
 import type { Logger } from '../common/logger.ts';
 import { createRegistryClient, type RegistryClient } from '../schemas/registry.ts';
@@ -14,8 +15,7 @@ export interface GatewayClients {
 
 export function createClients(config: GatewayConfig, { logger }: { logger: Logger }): GatewayClients {
   const kafka = new Kafka({
-    clientId: 'cometchat-gateway',
-    brokers: [...config.kafkaBrokers],
+    ...kafkaClientConfig(config.connections.kafka),
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator(logger),
     connectionTimeout: 1000,
@@ -33,6 +33,6 @@ export function createClients(config: GatewayConfig, { logger }: { logger: Logge
       retry: { initialRetryTime: 100, maxRetryTime: 1000 },
     }),
     admin: kafka.admin({ retry: { retries: 2 } }),
-    registry: createRegistryClient({ url: config.schemaRegistryUrl, timeoutMs: config.registryTimeoutMs }),
+    registry: createRegistryClient(config.connections.registry),
   };
 }

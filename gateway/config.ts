@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
-import { brokerList, ConfigError, envReader, httpUrl, LOG_LEVELS } from '../common/config-reader.ts';
+import { ConfigError, envReader, LOG_LEVELS } from '../common/config-reader.ts';
+import { type Connections, readConnections } from '../common/connections.ts';
 import { DEFAULT_TOPIC_PREFIX } from '../schemas/catalog.ts';
 
 export interface Credential {
@@ -12,8 +13,8 @@ export interface Credential {
 }
 
 export interface GatewayConfig {
-  readonly kafkaBrokers: readonly string[];
-  readonly schemaRegistryUrl: string;
+  /** Where and how to reach Kafka and the schema registry (TLS, SASL, registry credentials). */
+  readonly connections: Connections;
   readonly host: string;
   readonly port: number;
   readonly webhookPath: string;
@@ -28,9 +29,9 @@ export interface GatewayConfig {
   readonly topicPartitions: number;
   /** -1: the broker's default. */
   readonly topicReplicationFactor: number;
+  /** Kafka topic configs for the topics the gateway creates, from TOPIC_CONFIG_<NAME> (e.g. TOPIC_CONFIG_MIN_INSYNC_REPLICAS → min.insync.replicas). */
+  readonly topicConfigs: Readonly<Record<string, string>>;
   readonly schemaAutoRegister: boolean;
-  /** How long one request to the schema registry may take. */
-  readonly registryTimeoutMs: number;
   readonly maxBodyBytes: number;
   /** Without the spool: how long a request may wait for Kafka's acknowledgement before it is answered 503. */
   readonly ackTimeoutMs: number;
@@ -55,20 +56,32 @@ export interface GatewayConfig {
 
 export { ConfigError };
 
+/** TOPIC_CONFIG_RETENTION_MS=604800000 → { "retention.ms": "604800000" }: any Kafka topic config by name. */
+function topicConfigsOf(env: NodeJS.ProcessEnv, problems: string[]): Record<string, string> {
+  const configs: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (!key.startsWith('TOPIC_CONFIG_') || value === undefined || value === '') continue;
+    const name = key.slice('TOPIC_CONFIG_'.length);
+    if (!/^[A-Z0-9]+(_[A-Z0-9]+)*$/.test(name))
+      problems.push(`${key}: a topic config is named in capitals with underscores for dots, e.g. TOPIC_CONFIG_MIN_INSYNC_REPLICAS`);
+    else configs[name.toLowerCase().replaceAll('_', '.')] = value;
+  }
+  return configs;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const read = envReader(env);
   const { problems, text, int, bool } = read;
-  const brokers = brokerList(read);
-  const registryUrl = httpUrl(read, 'SCHEMA_REGISTRY_URL');
+  const connections = readConnections(read, { clientId: 'cometchat-gateway' });
 
   const authDisabled = bool('WEBHOOK_AUTH_DISABLED', false);
   const credentials: Credential[] = [];
   if (!authDisabled) {
     const username = text('WEBHOOK_USERNAME');
-    const password = text('WEBHOOK_PASSWORD');
+    const password = read.secret('WEBHOOK_PASSWORD', { required: true }) ?? '';
     if (username.includes(':')) problems.push('WEBHOOK_USERNAME must not contain ":" (HTTP Basic cannot carry it)');
     if (username && password) credentials.push({ username, password });
-    const extra = env.WEBHOOK_EXTRA_CREDENTIALS;
+    const extra = read.secret('WEBHOOK_EXTRA_CREDENTIALS');
     if (extra) {
       try {
         const pairs = JSON.parse(extra) as unknown;
@@ -108,8 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     env.GATEWAY_WORKERS === 'auto' ? availableParallelism() : int('GATEWAY_WORKERS', 1, { min: 1, max: 256 }, 'processes, or "auto" for one per CPU');
 
   const config: GatewayConfig = {
-    kafkaBrokers: brokers,
-    schemaRegistryUrl: registryUrl,
+    connections,
     host: text('HOST', '0.0.0.0'),
     port: int('PORT', 8080, { min: 0, max: 65535 }),
     webhookPath,
@@ -121,8 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     dlqTopic: text('DLQ_TOPIC', `${topicPrefix}.dlq`),
     topicPartitions: int('TOPIC_PARTITIONS', -1, { min: -1, max: 10_000 }),
     topicReplicationFactor: int('TOPIC_REPLICATION_FACTOR', -1, { min: -1, max: 100 }),
+    topicConfigs: topicConfigsOf(env, problems),
     schemaAutoRegister: bool('SCHEMA_AUTO_REGISTER', true),
-    registryTimeoutMs: int('SCHEMA_REGISTRY_TIMEOUT_MS', 10_000, { min: 100, max: 120_000 }, 'ms'), // 10 s
     maxBodyBytes: int('MAX_BODY_BYTES', 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }, 'bytes'), // 1 MiB
     ackTimeoutMs: int('ACK_TIMEOUT_MS', 1000, { min: 10, max: 60_000 }, 'ms'), // well inside CometChat's 2 s
     spool: bool('SPOOL_ENABLED', true)

@@ -93,7 +93,7 @@ export function createGateway({ config, clients, spool, logger, contract = loadC
       topicPrefix: config.topicPrefix,
       unroutedTopic: config.unroutedTopic,
       dlqTopic: config.dlqTopic,
-      schemaRegistryUrl: config.schemaRegistryUrl,
+      schemaRegistryUrl: config.connections.registry.url,
     }),
     delivery,
     dedupe: createDedupeWindow({ windowMs: config.dedupeWindowMs, maxEntries: config.dedupeMaxEntries }),

@@ -1,6 +1,8 @@
 // npm run schemas:register | schemas:check — the event contract against SCHEMA_REGISTRY_URL,
 // for topics under TOPIC_PREFIX (default cometchat). One line per subject; check exits 1 if any
 // local schema is incompatible with what is registered.
+import { envReader } from '../common/config-reader.ts';
+import { readRegistryConnection } from '../common/connections.ts';
 import { loadContract } from './contract.ts';
 import { checkAll, createRegistryClient, registerAll } from './registry.ts';
 
@@ -11,7 +13,8 @@ const USAGE = `usage: npm run schemas:register | npm run schemas:check
             incompatible or not registered yet; exits 1 if any is incompatible
 
 Environment: SCHEMA_REGISTRY_URL (required; read from .stack/env when present),
-TOPIC_PREFIX (default cometchat), SCHEMA_REGISTRY_TIMEOUT_MS (default 10000).
+SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD (or _FILE), SCHEMA_REGISTRY_CA_FILE,
+SCHEMA_REGISTRY_TIMEOUT_MS (default 10000), TOPIC_PREFIX (default cometchat).
 `;
 
 async function main(command: string | undefined): Promise<number> {
@@ -23,13 +26,16 @@ async function main(command: string | undefined): Promise<number> {
     process.stderr.write(`unknown command ${command}\n${USAGE}`);
     return 2;
   }
-  const url = process.env.SCHEMA_REGISTRY_URL;
-  if (!url) {
-    process.stderr.write('SCHEMA_REGISTRY_URL is not set: start the local stack (npm run stack:up) or set it to your registry\n');
+  const read = envReader(process.env);
+  const connection = readRegistryConnection(read);
+  const prefix = read.text('TOPIC_PREFIX', '') || undefined;
+  try {
+    read.done('registry settings');
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n(the local stack's settings are read from .stack/env after npm run stack:up)\n`);
     return 2;
   }
-  const registry = createRegistryClient({ url, timeoutMs: Number(process.env.SCHEMA_REGISTRY_TIMEOUT_MS) || 10_000 });
-  const prefix = process.env.TOPIC_PREFIX || undefined;
+  const registry = createRegistryClient(connection);
   const { codecs } = loadContract();
   if (command === 'register') {
     for (const r of await registerAll(registry, codecs.values(), prefix)) process.stdout.write(`registered ${r.subject} id=${r.id}\n`);

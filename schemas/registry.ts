@@ -2,6 +2,8 @@
 // contract, looking up its ids, checking local schemas against what is registered, a liveness
 // ping, and (for consumers) the @kafkajs/confluent-schema-registry client that decodes records.
 // Subjects follow TopicRecordNameStrategy (<topic>-<record full name>) with BACKWARD compatibility.
+import http from 'node:http';
+import https from 'node:https';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { subjectFor, topicFor, type TriggerSpec } from './catalog.ts';
 import type { TriggerCodec } from './contract.ts';
@@ -43,17 +45,63 @@ export interface RegistryClient {
 
 type ClientMiddleware = NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]['middlewares']>[number];
 
-export function createRegistryClient({ url, timeoutMs = 10_000 }: { url: string /** Per request. */; timeoutMs?: number }): RegistryClient {
+export interface RegistryClientOptions {
+  readonly url: string;
+  /** Per request. */
+  readonly timeoutMs?: number;
+  /** HTTP Basic (Confluent Cloud: the API key and its secret). */
+  readonly auth?: { readonly username: string; readonly password: string } | undefined;
+  /** A CA bundle to trust for an https URL. */
+  readonly ca?: Buffer | undefined;
+}
+
+/** An answer: status and body text. */
+interface Answer {
+  readonly status: number;
+  readonly ok: boolean;
+  text(): string;
+  json(): unknown;
+}
+
+export function createRegistryClient({ url, timeoutMs = 10_000, auth, ca }: RegistryClientOptions): RegistryClient {
   const base = url.replace(/\/$/, '');
+  const secure = base.startsWith('https://');
+  const agent = secure ? new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}) }) : new http.Agent({ keepAlive: true });
   // The library sets no timeout of its own: without this, one stalled request hangs its caller.
   const timeout: ClientMiddleware = () => ({ prepareRequest: (next) => next().then((request) => request.enhance({ timeout: timeoutMs })) });
-  const schemaRegistry = new SchemaRegistry({ host: base, middlewares: [timeout] });
+  const schemaRegistry = new SchemaRegistry({ host: base, middlewares: [timeout], agent, ...(auth ? { auth } : {}) });
+  const authorization = auth ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` : undefined;
 
-  function call(pathname: string, init?: RequestInit): Promise<Response> {
-    return fetch(`${base}${pathname}`, {
-      ...init,
-      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', accept: 'application/vnd.schemaregistry.v1+json, application/json' },
-      signal: AbortSignal.timeout(timeoutMs),
+  /** One request with the same agent (CA), credentials and timeout as the library's. */
+  function call(pathname: string, { method = 'GET', body }: { method?: string; body?: string } = {}): Promise<Answer> {
+    const target = new URL(`${base}${pathname}`);
+    return new Promise((resolve, reject) => {
+      const request = (secure ? https : http).request(
+        target,
+        {
+          method,
+          agent,
+          timeout: timeoutMs,
+          headers: {
+            'content-type': 'application/vnd.schemaregistry.v1+json',
+            accept: 'application/vnd.schemaregistry.v1+json, application/json',
+            ...(authorization ? { authorization } : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const status = res.statusCode ?? 0;
+            resolve({ status, ok: status >= 200 && status < 300, text: () => text, json: () => JSON.parse(text) as unknown });
+          });
+          res.on('error', reject);
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error(`the schema registry did not answer ${method} ${target.pathname} within ${timeoutMs} ms`)));
+      request.on('error', reject);
+      request.end(body);
     });
   }
   const schemaBody = (codec: TriggerCodec): string => JSON.stringify({ schema: JSON.stringify(codec.schema) });
@@ -70,15 +118,19 @@ export function createRegistryClient({ url, timeoutMs = 10_000 }: { url: string 
         );
         return { trigger: codec.spec.trigger, subject, id };
       } catch (err) {
-        throw new Error(`registering ${subject} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        const status = (err as { status?: number }).status;
+        const hint = status === 401 || status === 403 ? ` (the registry answered ${status}: check SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD)` : '';
+        throw new Error(`registering ${subject} failed: ${err instanceof Error ? err.message : String(err)}${hint}`, { cause: err });
       }
     },
     async lookup(codec, topicPrefix) {
       const subject = subjectOf(codec.spec, topicPrefix);
       const res = await call(`/subjects/${encodeURIComponent(subject)}`, { method: 'POST', body: schemaBody(codec) });
-      if (res.ok) return ((await res.json()) as { id: number }).id;
+      if (res.ok) return (res.json() as { id: number }).id;
       if (res.status === 404) return undefined;
-      throw new Error(`looking up ${subject}: the registry answered ${res.status}`);
+      throw new Error(
+        `looking up ${subject}: the registry answered ${res.status}${res.status === 401 || res.status === 403 ? ' (check SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD)' : ''}`,
+      );
     },
     async check(codec, topicPrefix) {
       const subject = subjectOf(codec.spec, topicPrefix);
@@ -91,8 +143,8 @@ export function createRegistryClient({ url, timeoutMs = 10_000 }: { url: string 
       const lookup = await call(`/subjects/${encoded}`, { method: 'POST', body: schemaBody(codec) });
       if (lookup.ok) return { trigger, subject, state: 'unchanged', messages: [] };
       const res = await call(`/compatibility/subjects/${encoded}/versions/latest?verbose=true`, { method: 'POST', body: schemaBody(codec) });
-      if (!res.ok) throw new Error(`checking ${subject}: the registry answered ${res.status} ${await res.text()}`);
-      const answer = (await res.json()) as { is_compatible?: boolean; messages?: string[] };
+      if (!res.ok) throw new Error(`checking ${subject}: the registry answered ${res.status} ${res.text()}`);
+      const answer = res.json() as { is_compatible?: boolean; messages?: string[] };
       return { trigger, subject, state: answer.is_compatible ? 'compatible' : 'incompatible', messages: answer.messages ?? [] };
     },
     async ping() {

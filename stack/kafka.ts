@@ -5,23 +5,38 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findJava } from './java.ts';
+import { ensureStackTls, saslPassword, type StackTls } from './tls.ts';
 import { cached, copyDependencies } from './maven.ts';
 import { managedProcess } from './processes.ts';
 import { kafkaAnswers } from './probes.ts';
 import { kafkaBrokers, projectRoot, type StackSettings } from './settings.ts';
 import type { Component } from './component.ts';
 
-export function serverProperties(settings: StackSettings, dataDir: string): string {
-  const { port, controllerPort } = settings.kafka;
+/**
+ * Three client listeners on loopback: PLAINTEXT; SASL_SSL with SCRAM-SHA-512 users; and SSL that
+ * requires a client certificate signed by the stack's CA (mutual TLS without SASL).
+ */
+export function serverProperties(settings: StackSettings, dataDir: string, tls: Pick<StackTls, 'brokerKeystore' | 'keystorePassword' | 'caFile'>): string {
+  const { port, controllerPort, saslSslPort, sslPort } = settings.kafka;
+  const clients = `PLAINTEXT://127.0.0.1:${port},SASL_SSL://127.0.0.1:${saslSslPort},SSL://127.0.0.1:${sslPort}`;
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=${clients},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=${clients}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL',
+    'sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'ssl.keystore.type=PKCS12',
+    `ssl.keystore.location=${tls.brokerKeystore}`,
+    `ssl.keystore.password=${tls.keystorePassword}`,
+    `ssl.key.password=${tls.keystorePassword}`,
+    'ssl.truststore.type=PEM',
+    `ssl.truststore.location=${tls.caFile}`,
+    'listener.name.ssl.ssl.client.auth=required',
     `log.dirs=${dataDir}`,
     // Topics are created on purpose (by the gateway, by tests), never by a stray producer.
     'auto.create.topics.enable=false',
@@ -71,7 +86,7 @@ export function kafkaComponent(settings: StackSettings): Component {
 
   return {
     proc,
-    ports: [port, settings.kafka.controllerPort],
+    ports: [port, settings.kafka.controllerPort, settings.kafka.saslSslPort, settings.kafka.sslPort],
     dataDir: home,
     logFile: path.join(settings.logDir, 'kafka.out'),
     address: kafkaBrokers(settings),
@@ -88,17 +103,37 @@ export function kafkaComponent(settings: StackSettings): Component {
       const java = findJava(17);
       mkdirSync(home, { recursive: true });
       const config = path.join(home, 'server.properties');
-      writeFileSync(config, serverProperties(settings, dataDir));
+      const tls = ensureStackTls(settings.tlsDir);
+      writeFileSync(config, serverProperties(settings, dataDir, tls), { mode: 0o600 });
       const log4j = path.join(home, 'log4j2.properties');
       writeFileSync(log4j, log4jProperties(logFile));
       const classpath = path.join(runtime, '*');
       // Format once; a restart after a crash keeps the existing log directory and its data.
+      const scramMarker = path.join(home, 'scram-user');
+      if (existsSync(path.join(dataDir, 'meta.properties')) && !existsSync(scramMarker)) {
+        process.stderr.write('stack: this Kafka was formatted before it had a SASL_SSL user; npm run stack:down, then stack:up, makes one\n');
+      }
       if (!existsSync(path.join(dataDir, 'meta.properties'))) {
         execFileSync(
           java.bin,
-          ['-cp', classpath, `-Dlog4j2.configurationFile=${log4j}`, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', newClusterId(), '-c', config],
+          [
+            '-cp',
+            classpath,
+            `-Dlog4j2.configurationFile=${log4j}`,
+            'kafka.tools.StorageTool',
+            'format',
+            '--standalone',
+            '-t',
+            newClusterId(),
+            '-c',
+            config,
+            // The SASL_SSL listener's user, in the cluster's metadata from the start.
+            '--add-scram',
+            `SCRAM-SHA-512=[name=${tls.saslUser},password=${saslPassword(tls)}]`,
+          ],
           { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 },
         );
+        writeFileSync(scramMarker, `${tls.saslUser}\n`);
       }
       return {
         bin: java.bin,

@@ -21,7 +21,17 @@ export interface StackSettings {
   readonly logDir: string;
   /** Shell lines `KAFKA_BROKERS=…` and `SCHEMA_REGISTRY_URL=…`, written once both answer. */
   readonly envFile: string;
-  readonly kafka: ComponentSettings & { readonly controllerPort: number };
+  readonly kafka: ComponentSettings & {
+    readonly controllerPort: number;
+    /** The SASL_SSL listener (SCRAM-SHA-512 users, the stack's CA). */
+    readonly saslSslPort: number;
+    /** The SSL listener that requires a client certificate (mutual TLS, no SASL). */
+    readonly sslPort: number;
+  };
+  /** The stack's CA, certificates and SCRAM password. */
+  readonly tlsDir: string;
+  /** `KEY=value` lines for the secured listener, with the same names as the gateway's settings. */
+  readonly secureEnvFile: string;
   readonly registry: ComponentSettings & { readonly managementPort: number };
   /** How long `up` waits for a process to answer before it gives up, in ms. */
   readonly readyTimeoutMs: number;
@@ -44,10 +54,14 @@ export function stackSettings(env: NodeJS.ProcessEnv = process.env): StackSettin
     cacheDir: path.resolve(env.STACK_CACHE_DIR ?? path.join(dir, 'cache')),
     logDir: path.join(dir, 'logs'),
     envFile: path.join(dir, 'env'),
+    secureEnvFile: path.join(dir, 'env.secure'),
+    tlsDir: path.join(dir, 'tls'),
     kafka: Object.freeze({
       version: env.STACK_KAFKA_VERSION ?? '4.4.0',
       port: port(env, 'STACK_KAFKA_PORT', 19092),
       controllerPort: port(env, 'STACK_KAFKA_CONTROLLER_PORT', 19093),
+      saslSslPort: port(env, 'STACK_KAFKA_SASL_SSL_PORT', 19094),
+      sslPort: port(env, 'STACK_KAFKA_SSL_PORT', 19095),
       heapMb: 1024,
     }),
     registry: Object.freeze({

@@ -7,6 +7,7 @@ import type { Component } from './component.ts';
 import { kafkaComponent } from './kafka.ts';
 import { portInUse, ProcessExitedError, runningPid, startDetached, stop, waitUntilReady } from './processes.ts';
 import { registryComponent } from './registry.ts';
+import { ensureStackTls } from './tls.ts';
 import { kafkaBrokers, registryUrl, type StackSettings } from './settings.ts';
 
 export interface StackEnv {
@@ -22,8 +23,31 @@ export function stackEnv(settings: StackSettings): StackEnv {
   return { KAFKA_BROKERS: kafkaBrokers(settings), SCHEMA_REGISTRY_URL: registryUrl(settings) };
 }
 
+/**
+ * The settings that make the gateway, the consumers and the CLIs use the SASL_SSL listener: the
+ * same names as the gateway's configuration, the password by file (.stack/env.secure).
+ */
+export function secureStackEnv(settings: StackSettings): Record<string, string> {
+  const tls = ensureStackTls(settings.tlsDir);
+  return {
+    KAFKA_BROKERS: `127.0.0.1:${settings.kafka.saslSslPort}`,
+    KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+    KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    KAFKA_SASL_USERNAME: tls.saslUser,
+    KAFKA_SASL_PASSWORD_FILE: tls.saslPasswordFile,
+    KAFKA_SSL_CA_FILE: tls.caFile,
+    SCHEMA_REGISTRY_URL: registryUrl(settings),
+  };
+}
+
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
 /** `KEY=value` lines that `set -a; . .stack/env` and dotenv readers both accept. */
-export function formatEnvFile(env: StackEnv): string {
+export function formatEnvFile(env: StackEnv | Readonly<Record<string, string>>): string {
   return `${Object.entries(env)
     .map(([key, value]) => `${key}=${value}`)
     .join('\n')}\n`;
@@ -126,9 +150,8 @@ export async function up(settings: StackSettings, report: Report = () => undefin
     }
     const started = outcomes.map((o) => o.status === 'fulfilled' && o.value);
     const env = stackEnv(settings);
-    const tmp = `${settings.envFile}.tmp`;
-    writeFileSync(tmp, formatEnvFile(env));
-    renameSync(tmp, settings.envFile);
+    writeAtomically(settings.envFile, formatEnvFile(env));
+    writeAtomically(settings.secureEnvFile, formatEnvFile(secureStackEnv(settings)));
     return { env, started: all.filter((_, i) => started[i]).map((c) => c.proc.name) };
   });
 }
@@ -147,7 +170,10 @@ export async function down(settings: StackSettings, report: Report = () => undef
       rmSync(component.dataDir, { recursive: true, force: true });
       report(`${component.proc.name}: ${wasRunning ? 'stopped' : 'was not running'}; data removed`);
     }
-    if (components(settings).every((c) => runningPid(c.proc) === undefined)) rmSync(settings.envFile, { force: true });
+    if (components(settings).every((c) => runningPid(c.proc) === undefined)) {
+      rmSync(settings.envFile, { force: true });
+      rmSync(settings.secureEnvFile, { force: true });
+    }
   });
 }
 

@@ -48,7 +48,7 @@ describe('gateway: the 35 documented events', () => {
       // Decoded by schema id through the registry, as any consumer would.
       const decoded = (await registry.decode(record!.value)) as JsonObject;
       expect(contract().toJson(trigger, decoded), trigger).toEqual(documented(trigger));
-      expect(record!.headers.ce_dataschema).toBe(`${gw.config.schemaRegistryUrl}/schemas/ids/${record!.value.readInt32BE(1)}`);
+      expect(record!.headers.ce_dataschema).toBe(`${gw.config.connections.registry.url}/schemas/ids/${record!.value.readInt32BE(1)}`);
     }
   });
 

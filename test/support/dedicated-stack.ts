@@ -29,6 +29,8 @@ export function isolatedStackSettings(portBase: number, name = 'dedicated'): Sta
     STACK_KAFKA_CONTROLLER_PORT: String(portBase + 1),
     STACK_REGISTRY_PORT: String(portBase + 2),
     STACK_REGISTRY_MANAGEMENT_PORT: String(portBase + 3),
+    STACK_KAFKA_SASL_SSL_PORT: String(portBase + 4),
+    STACK_KAFKA_SSL_PORT: String(portBase + 5),
   });
 }
 

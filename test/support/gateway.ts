@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { connectionSecrets } from '../../common/connections.ts';
 import { auditedLogFile } from './log-audit.ts';
 import type { Admin } from 'kafkajs';
 import { loadConfig, type GatewayConfig } from '../../gateway/config.ts';
@@ -73,7 +74,12 @@ export async function startTestGateway(overrides: Record<string, string> = {}, {
     ...overrides,
   });
   const logs: string[] = [];
-  const secrets = [password, ...JSON.parse(overrides.WEBHOOK_EXTRA_CREDENTIALS ?? '[]').map((c: { password: string }) => c.password)];
+  const secrets = [
+    password,
+    ...JSON.parse(overrides.WEBHOOK_EXTRA_CREDENTIALS ?? '[]').map((c: { password: string }) => c.password),
+    // Kafka's SASL password, the registry's secret: wherever they came from (a variable or a file).
+    ...connectionSecrets(config.connections),
+  ];
   const logFile = auditedLogFile(config.topicPrefix, [...secrets, `${username}:${password}`]);
   const destination = new Writable({
     write(chunk, _enc, done) {

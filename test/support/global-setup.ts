@@ -2,12 +2,14 @@
 // tests through `inject('stack')` (see stack-env.ts).
 import type { TestProject } from 'vitest/node';
 import { auditLogs, prepareLogAudit } from './log-audit.ts';
-import { startBackend } from './stack-backend.ts';
+import { type SecureStack, startBackend } from './stack-backend.ts';
 import type { StackEnv } from '../../stack/stack.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     stack: StackEnv;
+    /** Undefined when the backend has no secured listeners (docker, a foreign cluster). */
+    secureStack: SecureStack | undefined;
   }
 }
 
@@ -16,6 +18,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const backend = await startBackend(process.env, report);
   report(`${backend.kind}: KAFKA_BROKERS=${backend.env.KAFKA_BROKERS} SCHEMA_REGISTRY_URL=${backend.env.SCHEMA_REGISTRY_URL}`);
   project.provide('stack', backend.env);
+  project.provide('secureStack', backend.secure);
   const logDir = prepareLogAudit();
   return async () => {
     await backend.stop();

@@ -5,16 +5,46 @@
 // Without STACK: external when both variables are set, else docker when an engine answers,
 // else local. A stack that cannot be had is an error, never a reason to skip tests.
 import { kafkaAnswers, registryAnswers } from '../../stack/probes.ts';
-import { stackSettings } from '../../stack/settings.ts';
-import { down, up, type StackEnv } from '../../stack/stack.ts';
+import { existsSync } from 'node:fs';
+import { type StackSettings, stackSettings } from '../../stack/settings.ts';
+import { down, secureStackEnv, type StackEnv, stackEnv, up } from '../../stack/stack.ts';
+import { ensureStackTls } from '../../stack/tls.ts';
 import { dockerEngineAnswers } from './docker-engine.ts';
 
 export const STACK_KINDS = ['external', 'docker', 'local'] as const;
 export type StackKind = (typeof STACK_KINDS)[number];
 
+/** The local stack's secured listeners, for the tests of TLS and SASL (docker has none). */
+export interface SecureStack {
+  /** .stack/env.secure: SASL_SSL with SCRAM-SHA-512. */
+  readonly saslSsl: Readonly<Record<string, string>>;
+  /** The listener that requires a client certificate. */
+  readonly sslBrokers: string;
+  readonly caFile: string;
+  readonly clientCertFile: string;
+  readonly clientKeyFile: string;
+  /** A certificate for 127.0.0.1 signed by the CA, for a TLS front of the tests' own. */
+  readonly serverCertFile: string;
+  readonly serverKeyFile: string;
+}
+
+export function secureStackOf(settings: StackSettings): SecureStack {
+  const tls = ensureStackTls(settings.tlsDir);
+  return {
+    saslSsl: secureStackEnv(settings),
+    sslBrokers: `127.0.0.1:${settings.kafka.sslPort}`,
+    caFile: tls.caFile,
+    clientCertFile: tls.clientCertFile,
+    clientKeyFile: tls.clientKeyFile,
+    serverCertFile: tls.serverCertFile,
+    serverKeyFile: tls.serverKeyFile,
+  };
+}
+
 export interface Backend {
   readonly kind: StackKind;
   readonly env: StackEnv;
+  readonly secure?: SecureStack | undefined;
   /** Stops what this backend started, and nothing else. */
   stop(): Promise<void>;
 }
@@ -49,7 +79,10 @@ async function external(env: NodeJS.ProcessEnv): Promise<Backend> {
   const [kafkaOk, registryOk] = await Promise.all([kafkaAnswers(KAFKA_BROKERS), registryAnswers(SCHEMA_REGISTRY_URL)]);
   if (!kafkaOk) throw new Error(`KAFKA_BROKERS=${KAFKA_BROKERS} does not answer metadata requests: is Kafka running?`);
   if (!registryOk) throw new Error(`SCHEMA_REGISTRY_URL=${SCHEMA_REGISTRY_URL} does not answer GET /subjects: is the registry running?`);
-  return { kind: 'external', env: { KAFKA_BROKERS, SCHEMA_REGISTRY_URL }, stop: async () => undefined };
+  // The project's own local stack, when that is what is running: its secured listeners too.
+  const settings = stackSettings(env);
+  const secure = existsSync(settings.secureEnvFile) && KAFKA_BROKERS === stackEnv(settings).KAFKA_BROKERS ? secureStackOf(settings) : undefined;
+  return { kind: 'external', env: { KAFKA_BROKERS, SCHEMA_REGISTRY_URL }, secure, stop: async () => undefined };
 }
 
 async function docker(report: Report): Promise<Backend> {
@@ -69,6 +102,7 @@ async function local(env: NodeJS.ProcessEnv, report: Report): Promise<Backend> {
   return {
     kind: 'local',
     env: result.env,
+    secure: secureStackOf(settings),
     // A stack that was up before the tests stays up after them.
     stop: () => (result.started.length > 0 ? down(settings, report, result.started) : Promise.resolve()),
   };

@@ -8,7 +8,7 @@ describe('consumer configuration', () => {
     const config = loadConsumerConfig('users', { ...valid, TOPIC_PREFIX: 'acme' });
     expect(config).toMatchObject({
       category: 'users',
-      schemaRegistryUrl: 'http://127.0.0.1:8081',
+      connections: { registry: { url: 'http://127.0.0.1:8081' } },
       groupId: 'acme.sample.users',
       dlqTopic: 'acme.consumers.dlq',
       sessionTimeoutMs: 30_000,

@@ -19,7 +19,10 @@ describe('loadConfig', () => {
     const config = loadConfig(minimal);
     expect(Object.isFrozen(config)).toBe(true);
     expect(config).toMatchObject({
-      kafkaBrokers: ['k1:9092'],
+      connections: {
+        kafka: { brokers: ['k1:9092'], securityProtocol: 'PLAINTEXT', tls: undefined, sasl: undefined },
+        registry: { url: 'http://r:8081', auth: undefined },
+      },
       port: 8080,
       webhookPath: '/webhooks/cometchat',
       topicPrefix: 'cometchat',
@@ -38,7 +41,7 @@ describe('loadConfig', () => {
       'KAFKA_BROKERS is required',
       'SCHEMA_REGISTRY_URL is required',
       'WEBHOOK_USERNAME is required',
-      'WEBHOOK_PASSWORD is required',
+      'WEBHOOK_PASSWORD (or WEBHOOK_PASSWORD_FILE) is required',
     ]);
   });
 
