@@ -1,6 +1,14 @@
 // calls: per call or meeting session — who initiated it, participants, start, end, duration,
 // recording URL.
-import type { CallInitiatedData, Occupant, ParticipantData, RecordingData, SessionEndedData, SessionStartedData } from '../schemas/records.ts';
+import type {
+  CallInitiatedData,
+  Occupant,
+  ParticipantData,
+  RecordingData,
+  SessionEndedData,
+  SessionStartedData,
+  TranscriptionData,
+} from '../schemas/records.ts';
 import type { ConsumerProgram } from './programs.ts';
 import { applyOnce } from './store.ts';
 
@@ -79,6 +87,12 @@ export const calls: ConsumerProgram = {
             if (d.sessionId) session.run(d.sessionId, null, null, null, null, null, d.recording_url);
             break;
           }
+          case 'transcription_generated': {
+            const d = record.data as TranscriptionData;
+            if (d.sessionId) session.run(d.sessionId, null, null, null, null, null, null);
+            break;
+          }
+          // call_busy, call_cancelled, call_rejected, call_unanswered name no session: nothing to update.
         }
       });
   },

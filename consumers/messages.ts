@@ -83,6 +83,18 @@ function feedRow(trigger: string, data: unknown): FeedRow {
         summary: `${r.sender} ${r.body?.action ?? (trigger === 'message_read_receipt' ? 'read' : 'delivered')} message ${r.body?.messageId}`,
       };
     }
+    case 'message_delivered_to_all':
+    case 'message_read_by_all': {
+      const r = data as ReceiptData;
+      return {
+        at: r.body?.timestamp ?? null,
+        conversation: r.receiver ? `group_${r.receiver}` : null,
+        actor: r.messageSender,
+        target: r.receiver,
+        messageId: r.body?.messageId ?? null,
+        summary: `message ${r.body?.messageId} ${trigger === 'message_read_by_all' ? 'read by' : 'delivered to'} every member of ${r.receiver}`,
+      };
+    }
     case 'message_reaction_added':
     case 'message_reaction_removed': {
       const r = (data as ReactionData).reaction;

@@ -1,5 +1,5 @@
 // moderation: an audit log of approved and blocked messages, with the rule that fired.
-import type { ModerationData } from '../schemas/records.ts';
+import type { ModerationData, ModerationFailedData } from '../schemas/records.ts';
 import type { ConsumerProgram } from './programs.ts';
 import { applyOnce } from './store.ts';
 
@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS audit (
   hit INTEGER NOT NULL,         -- 0 when no rule is named
   trigger TEXT NOT NULL,
   decision TEXT NOT NULL,       -- approved or blocked
-  decided_by TEXT NOT NULL,     -- engine or moderator
+  decided_by TEXT NOT NULL,     -- engine or moderator, or why the engine could not decide
   message_id TEXT,
   conversation_id TEXT,
   sender TEXT,
@@ -30,6 +30,29 @@ export const moderation: ConsumerProgram = {
     );
     return (event) =>
       applyOnce(db, event.eventId, event.trigger, () => {
+        if (event.trigger === 'moderation_engine_failed') {
+          // The engine could not decide: CometChat applied a setting instead; one row per failure.
+          const { resource, outcome, completedAt, failures } = (event.record as { data: ModerationFailedData }).data ?? {};
+          const rows = failures && failures.length > 0 ? failures : [null];
+          rows.forEach((failure, i) => {
+            insert.run(
+              event.eventId,
+              i,
+              event.trigger,
+              outcome === 'disapproved' ? 'blocked' : 'approved',
+              `engine failed (${failure?.category ?? 'unknown'}); ${failure?.context?.setting ?? 'default setting'} applied`,
+              resource?.id ?? null,
+              resource?.conversationId ?? null,
+              resource?.sender ?? null,
+              resource?.data?.text ?? null,
+              failure?.context?.rule?.id ?? null,
+              failure?.context?.rule?.name ?? null,
+              failure?.errorMessage ?? null,
+              completedAt ?? null,
+            );
+          });
+          return;
+        }
         const { message, moderation: hits } = (event.record as { data: ModerationData }).data ?? {};
         const decision = event.trigger === 'moderation_engine_blocked' ? 'blocked' : 'approved';
         const decidedBy = event.trigger === 'moderation_manual_approved' ? 'moderator' : 'engine';

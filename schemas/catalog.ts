@@ -1,4 +1,5 @@
-// The trigger catalogue: for each of CometChat's 35 triggers, its category (and so its topic),
+// The trigger catalogue: for each CometChat trigger (the 35 of the webhook reference and those
+// documented elsewhere), its category (and so its topic),
 // the Avro record it is stored as, the fields its event id is derived from, and the partition
 // key that keeps order where order matters. The gateway and the consumers both import this.
 import { ContractError, type FieldProblem } from './errors.ts';
@@ -75,6 +76,7 @@ const receiptConversation = {
 
 const byGroup = { keyDescription: 'data.group.guid', partitionKey: (p: JsonObject) => stringAt(p, 'data', 'group', 'guid') };
 const bySession = { keyDescription: 'data.sessionId', partitionKey: (p: JsonObject) => stringAt(p, 'data', 'sessionId') };
+const byCallConversation = { keyDescription: 'data.call.conversationId', partitionKey: (p: JsonObject) => stringAt(p, 'data', 'call', 'conversationId') };
 
 type Entry = Omit<TriggerSpec, 'trigger' | 'recordName'>;
 
@@ -86,6 +88,9 @@ const ENTRIES: Record<string, Entry> = {
   message_deleted: { category: 'messages', identity: messageById, ...byConversation },
   message_delivery_receipt: { category: 'messages', identity: [str('data', 'body', 'messageId'), str('data', 'sender')], ...receiptConversation },
   message_read_receipt: { category: 'messages', identity: [str('data', 'body', 'messageId'), str('data', 'sender')], ...receiptConversation },
+  // Group receipts from the system user (Enhanced Messaging Status): one per message and trigger.
+  message_delivered_to_all: { category: 'messages', identity: [str('data', 'body', 'messageId'), str('data', 'sender')], ...receiptConversation },
+  message_read_by_all: { category: 'messages', identity: [str('data', 'body', 'messageId'), str('data', 'sender')], ...receiptConversation },
   // Reactions name only the message: they are keyed by it, so adds and removals stay in order.
   message_reaction_added: {
     category: 'messages',
@@ -137,10 +142,23 @@ const ENTRIES: Record<string, Entry> = {
   meeting_participant_left: { category: 'calls', identity: [str('data', 'sessionId'), int('data', 'occupant', 'left_at')], ...bySession },
   meeting_ended: { category: 'calls', identity: [str('data', 'sessionId'), int('data', 'destroyed_at')], ...bySession },
   recording_generated: { category: 'calls', identity: [str('data', 'sessionId'), str('data', 'startTime')], ...bySession },
+  transcription_generated: { category: 'calls', identity: [str('data', 'sessionId'), str('data', 'tid')], ...bySession },
+  // The ringing flow's outcomes: the call message names no session, so they keep the conversation's order.
+  call_busy: { category: 'calls', identity: [str('data', 'call', 'id'), int('data', 'call', 'sentAt')], ...byCallConversation },
+  call_cancelled: { category: 'calls', identity: [str('data', 'call', 'id'), int('data', 'call', 'sentAt')], ...byCallConversation },
+  call_rejected: { category: 'calls', identity: [str('data', 'call', 'id'), int('data', 'call', 'sentAt')], ...byCallConversation },
+  call_unanswered: { category: 'calls', identity: [str('data', 'call', 'id'), int('data', 'call', 'sentAt')], ...byCallConversation },
 
   moderation_engine_approved: { category: 'moderation', identity: messageById, ...byConversation },
   moderation_engine_blocked: { category: 'moderation', identity: messageById, ...byConversation },
   moderation_manual_approved: { category: 'moderation', identity: messageById, ...byConversation },
+  // The engine could not decide: the message is data.resource; one event per message and decision time.
+  moderation_engine_failed: {
+    category: 'moderation',
+    identity: [str('data', 'resource', 'id'), int('data', 'completedAt')],
+    keyDescription: 'data.resource.conversationId',
+    partitionKey: (p) => stringAt(p, 'data', 'resource', 'conversationId'),
+  },
 };
 
 /** message_sent → MessageSent. */

@@ -25,6 +25,50 @@ export interface BlockData {
   readonly _unmapped: null | string;
 }
 
+/** CometChat trigger call_busy. The called user was busy: the call message, whose data holds only its action (busy). */
+export interface CallBusy {
+  /** CometChat's event name, e.g. message_sent. */
+  readonly trigger: string;
+  /** CometChat app id. */
+  readonly appId: null | string;
+  /** CometChat region, e.g. us, eu, in. */
+  readonly region: null | string;
+  /** Id of the webhook configuration that fired. */
+  readonly webhook: null | string;
+  /** Only on call and meeting session events: call or meet. */
+  readonly type: null | string;
+  /** Added by the gateway: a name-based UUID (version 5) of the webhook id, the trigger and the trigger's identity fields (see the trigger catalogue), so a redelivered webhook gets the same id. Not part of the CometChat payload. */
+  readonly eventId: string;
+  /** Added by the gateway: when it received the request, epoch milliseconds. Not part of the CometChat payload. */
+  readonly receivedAt: number;
+  /** The event's data, as CometChat sends it. */
+  readonly data: null | CallInitiatedData;
+  /** JSON object text of the top-level members that no field above holds. Null when there are none. */
+  readonly _unmapped: null | string;
+}
+
+/** CometChat trigger call_cancelled. The caller cancelled a ringing call: the call message, whose data holds only its action (cancelled). */
+export interface CallCancelled {
+  /** CometChat's event name, e.g. message_sent. */
+  readonly trigger: string;
+  /** CometChat app id. */
+  readonly appId: null | string;
+  /** CometChat region, e.g. us, eu, in. */
+  readonly region: null | string;
+  /** Id of the webhook configuration that fired. */
+  readonly webhook: null | string;
+  /** Only on call and meeting session events: call or meet. */
+  readonly type: null | string;
+  /** Added by the gateway: a name-based UUID (version 5) of the webhook id, the trigger and the trigger's identity fields (see the trigger catalogue), so a redelivered webhook gets the same id. Not part of the CometChat payload. */
+  readonly eventId: string;
+  /** Added by the gateway: when it received the request, epoch milliseconds. Not part of the CometChat payload. */
+  readonly receivedAt: number;
+  /** The event's data, as CometChat sends it. */
+  readonly data: null | CallInitiatedData;
+  /** JSON object text of the top-level members that no field above holds. Null when there are none. */
+  readonly _unmapped: null | string;
+}
+
 /** CometChat trigger call_ended. A call session ended. */
 export interface CallEnded {
   /** CometChat's event name, e.g. message_sent. */
@@ -144,6 +188,28 @@ export interface CallParticipantLeft {
   readonly _unmapped: null | string;
 }
 
+/** CometChat trigger call_rejected. The called user rejected the call: the call message, whose data holds only its action (rejected). */
+export interface CallRejected {
+  /** CometChat's event name, e.g. message_sent. */
+  readonly trigger: string;
+  /** CometChat app id. */
+  readonly appId: null | string;
+  /** CometChat region, e.g. us, eu, in. */
+  readonly region: null | string;
+  /** Id of the webhook configuration that fired. */
+  readonly webhook: null | string;
+  /** Only on call and meeting session events: call or meet. */
+  readonly type: null | string;
+  /** Added by the gateway: a name-based UUID (version 5) of the webhook id, the trigger and the trigger's identity fields (see the trigger catalogue), so a redelivered webhook gets the same id. Not part of the CometChat payload. */
+  readonly eventId: string;
+  /** Added by the gateway: when it received the request, epoch milliseconds. Not part of the CometChat payload. */
+  readonly receivedAt: number;
+  /** The event's data, as CometChat sends it. */
+  readonly data: null | CallInitiatedData;
+  /** JSON object text of the top-level members that no field above holds. Null when there are none. */
+  readonly _unmapped: null | string;
+}
+
 /** CometChat trigger call_started. A call session started (type call). */
 export interface CallStarted {
   /** CometChat's event name, e.g. message_sent. */
@@ -162,6 +228,28 @@ export interface CallStarted {
   readonly receivedAt: number;
   /** The event's data, as CometChat sends it. */
   readonly data: null | SessionStartedData;
+  /** JSON object text of the top-level members that no field above holds. Null when there are none. */
+  readonly _unmapped: null | string;
+}
+
+/** CometChat trigger call_unanswered. Nobody answered the call: the call message, whose data holds only its action (unanswered). */
+export interface CallUnanswered {
+  /** CometChat's event name, e.g. message_sent. */
+  readonly trigger: string;
+  /** CometChat app id. */
+  readonly appId: null | string;
+  /** CometChat region, e.g. us, eu, in. */
+  readonly region: null | string;
+  /** Id of the webhook configuration that fired. */
+  readonly webhook: null | string;
+  /** Only on call and meeting session events: call or meet. */
+  readonly type: null | string;
+  /** Added by the gateway: a name-based UUID (version 5) of the webhook id, the trigger and the trigger's identity fields (see the trigger catalogue), so a redelivered webhook gets the same id. Not part of the CometChat payload. */
+  readonly eventId: string;
+  /** Added by the gateway: when it received the request, epoch milliseconds. Not part of the CometChat payload. */
+  readonly receivedAt: number;
+  /** The event's data, as CometChat sends it. */
+  readonly data: null | CallInitiatedData;
   /** JSON object text of the top-level members that no field above holds. Null when there are none. */
   readonly _unmapped: null | string;
 }
@@ -677,6 +765,28 @@ export interface MessageDeleted {
   readonly _unmapped: null | string;
 }
 
+/** CometChat trigger message_delivered_to_all. A message in a group was delivered to every member (Enhanced Messaging Status); sender is app_system, body.action deliveredToAll. */
+export interface MessageDeliveredToAll {
+  /** CometChat's event name, e.g. message_sent. */
+  readonly trigger: string;
+  /** CometChat app id. */
+  readonly appId: null | string;
+  /** CometChat region, e.g. us, eu, in. */
+  readonly region: null | string;
+  /** Id of the webhook configuration that fired. */
+  readonly webhook: null | string;
+  /** Only on call and meeting session events: call or meet. */
+  readonly type: null | string;
+  /** Added by the gateway: a name-based UUID (version 5) of the webhook id, the trigger and the trigger's identity fields (see the trigger catalogue), so a redelivered webhook gets the same id. Not part of the CometChat payload. */
+  readonly eventId: string;
+  /** Added by the gateway: when it received the request, epoch milliseconds. Not part of the CometChat payload. */
+  readonly receivedAt: number;
+  /** The event's data, as CometChat sends it. */
+  readonly data: null | ReceiptData;
+  /** JSON object text of the top-level members that no field above holds. Null when there are none. */
+  readonly _unmapped: null | string;
+}
+
 /** CometChat trigger message_delivery_receipt. A message was delivered to a user. */
 export interface MessageDeliveryReceipt {
   /** CometChat's event name, e.g. message_sent. */
@@ -776,6 +886,28 @@ export interface MessageReactionRemoved {
   readonly receivedAt: number;
   /** The event's data, as CometChat sends it. */
   readonly data: null | ReactionData;
+  /** JSON object text of the top-level members that no field above holds. Null when there are none. */
+  readonly _unmapped: null | string;
+}
+
+/** CometChat trigger message_read_by_all. A message in a group was read by every member (Enhanced Messaging Status); sender is app_system, body.action readByAll. */
+export interface MessageReadByAll {
+  /** CometChat's event name, e.g. message_sent. */
+  readonly trigger: string;
+  /** CometChat app id. */
+  readonly appId: null | string;
+  /** CometChat region, e.g. us, eu, in. */
+  readonly region: null | string;
+  /** Id of the webhook configuration that fired. */
+  readonly webhook: null | string;
+  /** Only on call and meeting session events: call or meet. */
+  readonly type: null | string;
+  /** Added by the gateway: a name-based UUID (version 5) of the webhook id, the trigger and the trigger's identity fields (see the trigger catalogue), so a redelivered webhook gets the same id. Not part of the CometChat payload. */
+  readonly eventId: string;
+  /** Added by the gateway: when it received the request, epoch milliseconds. Not part of the CometChat payload. */
+  readonly receivedAt: number;
+  /** The event's data, as CometChat sends it. */
+  readonly data: null | ReceiptData;
   /** JSON object text of the top-level members that no field above holds. Null when there are none. */
   readonly _unmapped: null | string;
 }
@@ -897,6 +1029,86 @@ export interface ModerationEngineBlocked {
   readonly _unmapped: null | string;
 }
 
+/** CometChat trigger moderation_engine_failed. The moderation engine could not decide (a custom API failed, say): the message, the outcome applied instead, and each failure. */
+export interface ModerationEngineFailed {
+  /** CometChat's event name, e.g. message_sent. */
+  readonly trigger: string;
+  /** CometChat app id. */
+  readonly appId: null | string;
+  /** CometChat region, e.g. us, eu, in. */
+  readonly region: null | string;
+  /** Id of the webhook configuration that fired. */
+  readonly webhook: null | string;
+  /** Only on call and meeting session events: call or meet. */
+  readonly type: null | string;
+  /** Added by the gateway: a name-based UUID (version 5) of the webhook id, the trigger and the trigger's identity fields (see the trigger catalogue), so a redelivered webhook gets the same id. Not part of the CometChat payload. */
+  readonly eventId: string;
+  /** Added by the gateway: when it received the request, epoch milliseconds. Not part of the CometChat payload. */
+  readonly receivedAt: number;
+  /** The event's data, as CometChat sends it. */
+  readonly data: null | ModerationFailedData;
+  /** JSON object text of the top-level members that no field above holds. Null when there are none. */
+  readonly _unmapped: null | string;
+}
+
+/** data of moderation_engine_failed. */
+export interface ModerationFailedData {
+  /** The message being moderated. */
+  readonly resource: null | Message;
+  /** text, image, … */
+  readonly contentType: null | string;
+  /** What CometChat did instead: approved or disapproved. */
+  readonly outcome: null | string;
+  /** Epoch seconds. */
+  readonly completedAt: null | number;
+  readonly failures: null | ModerationFailure[];
+  /** JSON object text of this object's members that no field above holds. */
+  readonly _unmapped: null | string;
+}
+
+/** One failure of the moderation engine. */
+export interface ModerationFailure {
+  /** http_5xx, timeout, … */
+  readonly category: null | string;
+  readonly httpStatus: null | number;
+  readonly errorMessage: null | string;
+  /** The endpoint's answer, as text. */
+  readonly responseBody: null | string;
+  readonly responseBodyTruncated: null | boolean;
+  readonly timeoutMs: null | number;
+  /** Epoch seconds. */
+  readonly failedAt: null | number;
+  readonly context: null | ModerationFailureContext;
+  /** JSON object text of this object's members that no field above holds. */
+  readonly _unmapped: null | string;
+}
+
+/** The condition whose evaluation failed. */
+export interface ModerationFailureCondition {
+  readonly entity: null | string;
+  readonly operand: null | string;
+  readonly category: null | string;
+  readonly operator: null | string;
+  readonly message: null | string;
+  readonly listId: null | string;
+  readonly threshold: null | ModerationThreshold;
+  /** JSON object text of this object's members that no field above holds. */
+  readonly _unmapped: null | string;
+}
+
+/** Which engine, setting, rule and condition failed, and the request that did. */
+export interface ModerationFailureContext {
+  /** custom_api, … */
+  readonly engine: null | string;
+  /** What CometChat applied instead, e.g. drop-message or approve-message. */
+  readonly setting: null | string;
+  readonly rule: null | ModerationRule;
+  readonly condition: null | ModerationFailureCondition;
+  readonly request: null | ModerationRequest;
+  /** JSON object text of this object's members that no field above holds. */
+  readonly _unmapped: null | string;
+}
+
 /** One element of data.moderation: a rule that fired and the condition that matched. */
 export interface ModerationHit {
   readonly condition: null | ModerationCondition;
@@ -927,6 +1139,16 @@ export interface ModerationManualApproved {
   readonly _unmapped: null | string;
 }
 
+/** The request CometChat sent to the moderation endpoint. */
+export interface ModerationRequest {
+  readonly url: null | string;
+  readonly method: null | string;
+  readonly bodyBytes: null | number;
+  readonly basicAuthSent: null | boolean;
+  /** JSON object text of this object's members that no field above holds. */
+  readonly _unmapped: null | string;
+}
+
 /** The moderation rule that fired. */
 export interface ModerationRule {
   readonly id: null | string;
@@ -936,6 +1158,16 @@ export interface ModerationRule {
   readonly action: null | string[];
   /** Epoch seconds. */
   readonly blockedAt: null | number;
+  /** JSON object text of this object's members that no field above holds. */
+  readonly _unmapped: null | string;
+}
+
+/** When a condition of a custom moderation API matches. */
+export interface ModerationThreshold {
+  /** greaterThan, … */
+  readonly comparison: null | string;
+  /** Confidence in percent. */
+  readonly percent: null | number;
   /** JSON object text of this object's members that no field above holds. */
   readonly _unmapped: null | string;
 }
@@ -1083,6 +1315,45 @@ export interface SessionStartedData {
   readonly _unmapped: null | string;
 }
 
+/** data of transcription_generated. Unlike recording_generated, startTime and endTime are sent as integers. */
+export interface TranscriptionData {
+  readonly sessionId: null | string;
+  /** Id of the transcript. */
+  readonly tid: null | string;
+  /** YYYY-MM-DD, as sent. */
+  readonly transcriptDate: null | string;
+  /** Where the transcript can be fetched (token-based media access may apply). */
+  readonly transcript_url: null | string;
+  /** Epoch seconds. */
+  readonly startTime: null | number;
+  /** Epoch seconds. */
+  readonly endTime: null | number;
+  /** JSON object text of this object's members that no field above holds. */
+  readonly _unmapped: null | string;
+}
+
+/** CometChat trigger transcription_generated. A call or meeting transcript is ready. */
+export interface TranscriptionGenerated {
+  /** CometChat's event name, e.g. message_sent. */
+  readonly trigger: string;
+  /** CometChat app id. */
+  readonly appId: null | string;
+  /** CometChat region, e.g. us, eu, in. */
+  readonly region: null | string;
+  /** Id of the webhook configuration that fired. */
+  readonly webhook: null | string;
+  /** Only on call and meeting session events: call or meet. */
+  readonly type: null | string;
+  /** Added by the gateway: a name-based UUID (version 5) of the webhook id, the trigger and the trigger's identity fields (see the trigger catalogue), so a redelivered webhook gets the same id. Not part of the CometChat payload. */
+  readonly eventId: string;
+  /** Added by the gateway: when it received the request, epoch milliseconds. Not part of the CometChat payload. */
+  readonly receivedAt: number;
+  /** The event's data, as CometChat sends it. */
+  readonly data: null | TranscriptionData;
+  /** JSON object text of the top-level members that no field above holds. Null when there are none. */
+  readonly _unmapped: null | string;
+}
+
 /** A CometChat user as webhooks carry it. Only uid and name are reliably present; trimmed deliveries omit the rest. */
 export interface User {
   /** The user's id in the CometChat app. */
@@ -1201,4 +1472,4 @@ export interface UserUnblocked {
 }
 
 /** Any event record. */
-export type EventRecord = MessageSent | MessageEdited | MessageDeleted | MessageDeliveryReceipt | MessageReadReceipt | MessageReactionAdded | MessageReactionRemoved | UserMentioned | UserBlocked | UserUnblocked | UserConnectionStatusChanged | GroupCreated | GroupUpdated | GroupDeleted | GroupMemberAdded | GroupMemberJoined | GroupMemberLeft | GroupMemberKicked | GroupMemberBanned | GroupMemberUnbanned | GroupMemberScopeChanged | GroupOwnerTransferred | CallInitiated | CallStarted | CallParticipantJoined | CallParticipantLeft | CallEnded | MeetingStarted | MeetingParticipantJoined | MeetingParticipantLeft | MeetingEnded | RecordingGenerated | ModerationEngineApproved | ModerationEngineBlocked | ModerationManualApproved;
+export type EventRecord = MessageSent | MessageEdited | MessageDeleted | MessageDeliveryReceipt | MessageReadReceipt | MessageDeliveredToAll | MessageReadByAll | MessageReactionAdded | MessageReactionRemoved | UserMentioned | UserBlocked | UserUnblocked | UserConnectionStatusChanged | GroupCreated | GroupUpdated | GroupDeleted | GroupMemberAdded | GroupMemberJoined | GroupMemberLeft | GroupMemberKicked | GroupMemberBanned | GroupMemberUnbanned | GroupMemberScopeChanged | GroupOwnerTransferred | CallInitiated | CallStarted | CallParticipantJoined | CallParticipantLeft | CallEnded | MeetingStarted | MeetingParticipantJoined | MeetingParticipantLeft | MeetingEnded | RecordingGenerated | TranscriptionGenerated | CallBusy | CallCancelled | CallRejected | CallUnanswered | ModerationEngineApproved | ModerationEngineBlocked | ModerationManualApproved | ModerationEngineFailed;

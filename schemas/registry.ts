@@ -3,6 +3,7 @@
 // ping, and (for consumers) the @kafkajs/confluent-schema-registry client that decodes records.
 // Subjects follow TopicRecordNameStrategy (<topic>-<record full name>) with BACKWARD compatibility.
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import https from 'node:https';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { subjectFor, topicFor, type TriggerSpec } from './catalog.ts';
@@ -44,6 +45,17 @@ export interface RegistryClient {
 }
 
 type ClientMiddleware = NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]['middlewares']>[number];
+
+const REGISTER_ATTEMPTS = 3;
+
+/**
+ * A failure worth one more try: a 5xx, or our timeout (mappersmith reports its own timeout as a
+ * response with status 400 and the text "Timeout (N ms)", which no registry answer looks like).
+ */
+function transient(err: unknown): boolean {
+  const { status, message } = err as { status?: number; message?: string };
+  return (status !== undefined && status >= 500) || /Timeout \(\d+ms\)/.test(message ?? '');
+}
 
 export interface RegistryClientOptions {
   readonly url: string;
@@ -112,11 +124,19 @@ export function createRegistryClient({ url, timeoutMs = 10_000, auth, ca }: Regi
     async register(codec, topicPrefix) {
       const subject = subjectOf(codec.spec, topicPrefix);
       try {
-        const { id } = await schemaRegistry.register(
-          { type: SchemaType.AVRO, schema: JSON.stringify(codec.schema) },
-          { subject, compatibility: COMPATIBILITY.BACKWARD },
-        );
-        return { trigger: codec.spec.trigger, subject, id };
+        // Registering is idempotent: a request that timed out or met a 5xx is simply sent again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const { id } = await schemaRegistry.register(
+              { type: SchemaType.AVRO, schema: JSON.stringify(codec.schema) },
+              { subject, compatibility: COMPATIBILITY.BACKWARD },
+            );
+            return { trigger: codec.spec.trigger, subject, id };
+          } catch (err) {
+            if (attempt >= REGISTER_ATTEMPTS || !transient(err)) throw err;
+            await sleep(250 * attempt);
+          }
+        }
       } catch (err) {
         const status = (err as { status?: number }).status;
         const hint = status === 401 || status === 403 ? ` (the registry answered ${status}: check SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD)` : '';

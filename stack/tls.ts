@@ -63,6 +63,12 @@ function signed(dir: string, name: string, subject: string, extensions: string):
   rmSync(path.join(dir, `${name}.ext`));
 }
 
+/** A self-signed CA (ca.pem, ca.key) in `dir`. */
+export function makeCa(dir: string, subject = '/CN=cometchat-gateway local stack CA'): string {
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '3650', '-subj', subject], dir);
+  return path.join(dir, 'ca.pem');
+}
+
 /** The stack's certificates and SCRAM password under `dir`, made on first use. */
 export function ensureStackTls(dir: string): StackTls {
   const tls: StackTls = {
@@ -81,24 +87,7 @@ export function ensureStackTls(dir: string): StackTls {
   if (!existsSync(path.join(dir, 'complete'))) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    openssl(
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        'ca.key',
-        '-out',
-        'ca.pem',
-        '-days',
-        '3650',
-        '-subj',
-        '/CN=cometchat-gateway local stack CA',
-      ],
-      dir,
-    );
+    makeCa(dir);
     signed(dir, 'broker', '/CN=localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth');
     signed(dir, 'client', '/CN=gateway', 'extendedKeyUsage=clientAuth');
     const keystorePassword = randomBytes(12).toString('hex');

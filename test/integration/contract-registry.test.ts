@@ -1,4 +1,4 @@
-// The event contract against a real registry: all 35 subjects register with BACKWARD
+// The event contract against a real registry: every trigger's subject registers with BACKWARD
 // compatibility, registering again changes nothing, bytes we encode are read by the standard
 // Confluent client, and an incompatible edit is reported by schemas:check and refused.
 import { execFile } from 'node:child_process';
@@ -7,6 +7,7 @@ import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../stack/settings.ts';
 import { loadContract, type TriggerCodec } from '../../schemas/contract.ts';
+import { TRIGGERS } from '../../schemas/catalog.ts';
 import { checkAll, createRegistryClient, registerAll, subjectOf, type Registered } from '../../schemas/registry.ts';
 import type { JsonObject } from '../../schemas/json-path.ts';
 import { documented } from '../support/payloads.ts';
@@ -52,9 +53,9 @@ describe('event contract in the schema registry', () => {
     first = await registerAll(client, codecs, prefix);
   });
 
-  it('all 35 subjects register, one per trigger, under TopicRecordNameStrategy names', async () => {
-    expect(first).toHaveLength(35);
-    expect(new Set(first.map((r) => r.subject)).size).toBe(35);
+  it('every trigger’s subject registers, one per trigger, under TopicRecordNameStrategy names', async () => {
+    expect(first).toHaveLength(TRIGGERS.size);
+    expect(new Set(first.map((r) => r.subject)).size).toBe(TRIGGERS.size);
     expect(first.find((r) => r.trigger === 'message_sent')?.subject).toBe(`${prefix}.messages-cometchat.webhooks.MessageSent`);
     for (const r of first) expect(r.id).toBeGreaterThan(0);
   });
@@ -93,8 +94,8 @@ describe('event contract in the schema registry', () => {
         .trim()
         .split('\n')
         .filter((l) => l.startsWith('unchanged')),
-    ).toHaveLength(35);
-    expect(stdout).toContain('35 subjects, 0 incompatible');
+    ).toHaveLength(TRIGGERS.size);
+    expect(stdout).toContain(`${TRIGGERS.size} subjects, 0 incompatible`);
   });
 
   it('an incompatible edit → check reports it by subject, and the registry refuses it', async () => {
@@ -115,6 +116,6 @@ describe('event contract in the schema registry', () => {
     const { code, stdout } = await schemasCli('check', other);
     expect(code).toBe(1);
     expect(stdout).toMatch(new RegExp(`^incompatible\\s+${subject.replaceAll('.', '\\.')}`, 'm'));
-    expect(stdout).toContain('35 subjects, 1 incompatible');
+    expect(stdout).toContain(`${TRIGGERS.size} subjects, 1 incompatible`);
   });
 });

@@ -17,6 +17,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../../common/logger.ts';
+import type { Contract } from '../../schemas/contract.ts';
 import { contract } from './contract.ts';
 import { stackEnv, testKafka, uniqueName } from './stack-env.ts';
 
@@ -39,14 +40,18 @@ export function basic(username: string, password: string): string {
 }
 
 /** A gateway with real clients of the test stack, as main.ts builds one; its spool (unless disabled) in a directory of its own. */
-export function buildTestGateway(config: GatewayConfig, logger: Logger, { spoolDir = tempSpoolDir() }: { spoolDir?: string } = {}): Gateway {
+export function buildTestGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  { spoolDir = tempSpoolDir(), contract: ownContract = contract() }: { spoolDir?: string; contract?: Contract } = {},
+): Gateway {
   const spool = config.spool ? openSpool({ file: spoolFile(spoolDir), maxBytes: config.spool.maxBytes }) : undefined;
   return createGateway({
     config,
     clients: createClients(config, { logger }),
     spool,
     logger,
-    contract: contract(),
+    contract: ownContract,
     metrics: createMetrics({ collectDefault: false }),
   });
 }
@@ -56,7 +61,10 @@ export function tempSpoolDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'spool-'));
 }
 
-export async function startTestGateway(overrides: Record<string, string> = {}, { waitReady = true, protocol = 'http' } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  overrides: Record<string, string> = {},
+  { waitReady = true, protocol = 'http', contract: ownContract }: { waitReady?: boolean; protocol?: string; contract?: Contract } = {},
+): Promise<TestGateway> {
   const username = 'cometchat';
   const password = `pw-${randomBytes(12).toString('hex')}`;
   const { KAFKA_BROKERS, SCHEMA_REGISTRY_URL } = stackEnv();
@@ -88,7 +96,7 @@ export async function startTestGateway(overrides: Record<string, string> = {}, {
       done();
     },
   });
-  const gateway = buildTestGateway(config, createLogger({ level: config.logLevel, destination }));
+  const gateway = buildTestGateway(config, createLogger({ level: config.logLevel, destination }), ownContract ? { contract: ownContract } : {});
   const port = await gateway.start();
   if (waitReady) await gateway.ready();
   const url = `${protocol}://127.0.0.1:${port}${config.webhookPath}`;

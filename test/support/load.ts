@@ -76,25 +76,7 @@ export function createSender(url: () => string, auth: string, label: string) {
 
 /** Waits until Kafka holds every message id in `expected` (message_sent records on `topic`); returns those missing. */
 export async function missingFromKafka(brokers: string, topic: string, expected: ReadonlySet<string>, timeoutMs = 60_000): Promise<string[]> {
-  const seen = new Set<string>();
-  const kafka = new Kafka({ clientId: 'fault-check', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `fault-check-${Date.now()}-${Math.random().toString(36).slice(2)}` });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  const c = contract();
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const { record } = c.decode('message_sent', message.value!);
-      seen.add((record.data as { message: { id: string } }).message.id);
-    },
-  });
-  try {
-    await waitFor(() => [...expected].every((id) => seen.has(id)), { timeoutMs, what: 'every acknowledged event in Kafka' });
-  } catch {
-    /* reported below */
-  } finally {
-    await consumer.disconnect();
-  }
+  const seen = new Set((await readMessageSent(brokers, topic, expected, timeoutMs)).map((c) => c.messageId));
   return [...expected].filter((id) => !seen.has(id));
 }
 

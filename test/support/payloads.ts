@@ -15,3 +15,14 @@ export const documentedTriggers: readonly string[] = readdirSync(payloadDir)
 export function documented(trigger: string): JsonObject {
   return JSON.parse(readFileSync(path.join(payloadDir, `${trigger}.json`), 'utf8')) as JsonObject;
 }
+
+/** The examples of triggers documented beyond the webhook reference (schemas/examples/extra): file names start with the trigger. */
+export const extraDir = path.join(payloadDir, 'extra');
+export const extraExamples: readonly { readonly name: string; readonly trigger: string }[] = readdirSync(extraDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => ({ name: f.slice(0, -'.json'.length), trigger: f.slice(0, f.indexOf('.')) }));
+
+export function extra(name: string): JsonObject {
+  return JSON.parse(readFileSync(path.join(extraDir, `${name}.json`), 'utf8')) as JsonObject;
+}

@@ -32,3 +32,37 @@ export async function readTopics(topics: readonly string[], count: number, { tim
     await consumer.disconnect();
   }
 }
+
+/** Every record the topics hold now (up to their current end offsets). */
+export async function readAll(topics: readonly string[], { timeoutMs = 60_000 } = {}): Promise<ReadRecord[]> {
+  const admin = testKafka('it-read-all').admin();
+  await admin.connect();
+  const ends = new Map<string, bigint>();
+  try {
+    for (const topic of topics)
+      for (const p of await admin.fetchTopicOffsets(topic)) if (BigInt(p.high) > BigInt(p.low)) ends.set(`${topic}/${p.partition}`, BigInt(p.high));
+  } finally {
+    await admin.disconnect();
+  }
+  const total = [...ends.values()].length;
+  if (total === 0) return [];
+  const consumer = testKafka('it-read-all').consumer({ groupId: uniqueName('it-read-all') });
+  const records: ReadRecord[] = [];
+  const reached = new Set<string>();
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }: { topic: string; partition: number; message: KafkaMessage }) => {
+        const end = ends.get(`${topic}/${partition}`);
+        if (end === undefined || BigInt(message.offset) >= end) return;
+        records.push({ topic, partition, key: message.key?.toString() ?? null, value: message.value!, headers: headersOf(message.headers) });
+        if (BigInt(message.offset) + 1n >= end) reached.add(`${topic}/${partition}`);
+      },
+    });
+    await waitFor(() => reached.size >= total, { timeoutMs, what: `every record of ${topics.join(', ')}` });
+    return records;
+  } finally {
+    await consumer.disconnect();
+  }
+}

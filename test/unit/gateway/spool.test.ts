@@ -12,7 +12,7 @@ import { createDelivery } from '../../../gateway/ingest/delivery.ts';
 import { createPublisher } from '../../../gateway/ingest/publisher.ts';
 import { createMetrics } from '../../../gateway/metrics.ts';
 import { createDrainer } from '../../../gateway/spool/drainer.ts';
-import { openSpool, SpoolError, type SpoolStore, spoolFile } from '../../../gateway/spool/store.ts';
+import { openSpool, SpoolError, spoolFile } from '../../../gateway/spool/store.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 const logger = pino({ level: 'silent' });
@@ -72,9 +72,9 @@ function heldProducer() {
   return producer;
 }
 
-function setup({ afterMs = 40, maxBytes = 1024 * 1024 } = {}) {
+function setup({ afterMs = 40, maxBytes = 1024 * 1024, file = tempFile() } = {}) {
   const producer = heldProducer();
-  const store = openSpool({ file: tempFile(), maxBytes });
+  const store = openSpool({ file, maxBytes });
   const publisher = createPublisher({ producer, lingerMs: 0, maxBatchMessages: 100 });
   const metrics = createMetrics({ collectDefault: false });
   const delivery = createDelivery({
@@ -245,29 +245,7 @@ describe('delivery with the spool', () => {
     const earlier = openSpool({ file, maxBytes: 1024 * 1024 });
     await earlier.append({ ...event(1), ...meta(1) });
     earlier.close();
-    const producer = heldProducer();
-    const store: SpoolStore = openSpool({ file, maxBytes: 1024 * 1024 });
-    const publisher = createPublisher({ producer, lingerMs: 0, maxBatchMessages: 100 });
-    const delivery = createDelivery({
-      publisher,
-      ackTimeoutMs: 1000,
-      metrics: createMetrics({ collectDefault: false }),
-      logger,
-      spool: {
-        store,
-        afterMs: 30,
-        createDrainer: ({ onDrained, onEmpty }) =>
-          createDrainer({
-            store,
-            producer,
-            publisherIdle: () => publisher.idle(),
-            onDrained: (events) => onDrained(events.map((e) => e.eventId)),
-            onEmpty,
-            logger,
-          }),
-      },
-    });
-    opened.push(delivery);
+    const { delivery, producer } = setup({ afterMs: 30, file });
     delivery.start();
     expect(delivery.spooling).toBe(true);
     expect(await delivery.deliver(event(2), meta(2))).toBe('spooled');

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES, eventIdOf, subjectFor, topicFor, TRIGGERS, triggerSpec } from '../../../schemas/catalog.ts';
 import { ContractError } from '../../../schemas/errors.ts';
-import { documented } from '../../support/payloads.ts';
+import { documented, documentedTriggers, extra, extraExamples } from '../../support/payloads.ts';
 
 const spec = (trigger: string) => triggerSpec(trigger)!;
 
 describe('trigger catalogue', () => {
   it('puts every trigger in one of the five categories', () => {
     const counts = Object.fromEntries(CATEGORIES.map((c) => [c, [...TRIGGERS.values()].filter((s) => s.category === c).length]));
-    expect(counts).toEqual({ messages: 8, users: 3, groups: 11, calls: 10, moderation: 3 });
+    expect(counts).toEqual({ messages: 10, users: 3, groups: 11, calls: 15, moderation: 4 });
   });
 
   it('topic → cometchat.<category>, or <prefix>.<category>', () => {
@@ -53,8 +53,11 @@ describe('eventIdOf', () => {
   });
 
   it('the same delivery twice → the same id', () => {
-    for (const trigger of TRIGGERS.keys()) {
+    for (const trigger of documentedTriggers) {
       expect(eventIdOf(spec(trigger), documented(trigger))).toBe(eventIdOf(spec(trigger), documented(trigger)));
+    }
+    for (const { name, trigger } of extraExamples) {
+      expect(eventIdOf(spec(trigger), extra(name))).toBe(eventIdOf(spec(trigger), extra(name)));
     }
   });
 

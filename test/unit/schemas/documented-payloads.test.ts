@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { TRIGGERS } from '../../../schemas/catalog.ts';
-import { documented, documentedTriggers } from '../../support/payloads.ts';
+import { documented, documentedTriggers, extra, extraExamples } from '../../support/payloads.ts';
 import { contract, RECEIVED_AT, roundTrip } from '../../support/contract.ts';
 
 describe('the documented example of every trigger', () => {
-  it('the catalogue and the documentation name the same 35 triggers', () => {
+  it('the catalogue holds the 35 triggers of the webhook reference and the 8 documented elsewhere, each with an example', () => {
     expect(documentedTriggers).toHaveLength(35);
-    expect([...TRIGGERS.keys()].sort()).toEqual(documentedTriggers);
+    const extraTriggers = [...new Set(extraExamples.map((e) => e.trigger))];
+    expect(extraTriggers).toHaveLength(8);
+    expect([...TRIGGERS.keys()].sort()).toEqual([...documentedTriggers, ...extraTriggers].sort());
   });
 
   describe.each(documentedTriggers)('%s', (trigger) => {
@@ -33,6 +35,19 @@ describe('the documented example of every trigger', () => {
         eventId: event.eventId,
         receivedAt: RECEIVED_AT,
       });
+    });
+  });
+
+  describe.each(extraExamples.map((e) => e.name))('%s (documented beyond the webhook reference)', (name) => {
+    it('converts, encodes, decodes and converts back to a deep-equal copy', () => {
+      const payload = extra(name);
+      expect(roundTrip(payload).back).toEqual(payload);
+    });
+
+    it('fits the schema exactly: every documented member typed, nothing in _unmapped', () => {
+      const { record, mismatches } = roundTrip(extra(name));
+      expect(mismatches).toEqual([]);
+      expect(JSON.stringify(record)).not.toMatch(/"_unmapped":"/);
     });
   });
 });
