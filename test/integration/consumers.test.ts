@@ -1,11 +1,11 @@
 // The sample consumers end to end: webhooks posted to a real gateway produce the expected
 // effect in each consumer's database, once, whatever Kafka redelivers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRIGGERS, topicFor } from '../../schemas/catalog.ts';
+import { topicFor } from '../../schemas/catalog.ts';
 import { startFakeFiles, type FakeFiles } from '../support/fake-cometchat-files.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { startTestConsumers, type TestConsumers } from '../support/consumers.ts';
-import { documented } from '../support/payloads.ts';
+import { documented, documentedTriggers, extra, extraExamples } from '../support/payloads.ts';
 import { readTopics } from '../support/read-topic.ts';
 import { testKafka } from '../support/stack-env.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -27,7 +27,8 @@ describe('sample consumers, end to end', () => {
       COMETCHAT_API_KEY: 'key-1',
       COMETCHAT_FILES_BASE_URL: files.baseUrl,
     });
-    for (const trigger of TRIGGERS.keys()) expect((await gw.post(documented(trigger))).status).toBe(200);
+    for (const trigger of documentedTriggers) expect((await gw.post(documented(trigger))).status).toBe(200);
+    for (const { name } of extraExamples) expect((await gw.post(extra(name))).status).toBe(200);
     const withMedia = documented('message_sent');
     const message = (withMedia.data as { message: Record<string, unknown> & { data: Record<string, unknown> } }).message;
     message.id = 'media-1';
@@ -36,11 +37,11 @@ describe('sample consumers, end to end', () => {
     expect((await gw.post(withMedia)).status).toBe(200);
     await waitFor(
       () =>
-        count(consumers, 'messages', 'processed_events') === 9 &&
+        count(consumers, 'messages', 'processed_events') === 11 &&
         count(consumers, 'users', 'processed_events') === 3 &&
         count(consumers, 'groups', 'processed_events') === 11 &&
-        count(consumers, 'calls', 'processed_events') === 10 &&
-        count(consumers, 'moderation', 'processed_events') === 3,
+        count(consumers, 'calls', 'processed_events') === 15 &&
+        count(consumers, 'moderation', 'processed_events') === 5,
       { timeoutMs: 60_000, what: 'every event processed' },
     );
   });
@@ -55,10 +56,12 @@ describe('sample consumers, end to end', () => {
     const feed = consumers.rows('messages', 'SELECT trigger, summary FROM feed ORDER BY trigger');
     expect(feed.map((r) => r.trigger)).toEqual([
       'message_deleted',
+      'message_delivered_to_all',
       'message_delivery_receipt',
       'message_edited',
       'message_reaction_added',
       'message_reaction_removed',
+      'message_read_by_all',
       'message_read_receipt',
       'message_sent',
       'message_sent',
@@ -66,6 +69,7 @@ describe('sample consumers, end to end', () => {
     ]);
     expect(feed).toContainEqual({ trigger: 'message_sent', summary: 'cometchat-uid-1 → cometchat-uid-2: hi' });
     expect(feed).toContainEqual({ trigger: 'message_read_receipt', summary: 'cometchat-uid-2 read message 57' });
+    expect(feed).toContainEqual({ trigger: 'message_read_by_all', summary: 'message 385 read by every member of group__1720436412627' });
     const media = consumers.rows('messages', 'SELECT message_id, url, resolved_url, error FROM media');
     expect(media).toEqual([
       { message_id: 'media-1', url: 'https://files-us.cometchat.io/app-1/media/photo.png', resolved_url: expect.stringMatching(/\?fat=token-/), error: null },
@@ -95,10 +99,17 @@ describe('sample consumers, end to end', () => {
   });
 
   it('moderation → an audit line per decision, with the rule that blocked', () => {
-    const audit = consumers.rows('moderation', 'SELECT trigger, decision, decided_by, rule_id FROM audit ORDER BY trigger');
+    const audit = consumers.rows('moderation', 'SELECT trigger, decision, decided_by, rule_id FROM audit ORDER BY trigger, decision');
     expect(audit).toEqual([
       { trigger: 'moderation_engine_approved', decision: 'approved', decided_by: 'engine', rule_id: null },
       { trigger: 'moderation_engine_blocked', decision: 'blocked', decided_by: 'engine', rule_id: 'email_filter' },
+      {
+        trigger: 'moderation_engine_failed',
+        decision: 'approved',
+        decided_by: 'engine failed (http_5xx); approve-message applied',
+        rule_id: 'custom-api-check',
+      },
+      { trigger: 'moderation_engine_failed', decision: 'blocked', decided_by: 'engine failed (http_5xx); drop-message applied', rule_id: 'image-check' },
       { trigger: 'moderation_manual_approved', decision: 'approved', decided_by: 'moderator', rule_id: 'email_filter' },
     ]);
   });

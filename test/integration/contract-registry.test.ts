@@ -10,7 +10,7 @@ import { loadContract, type TriggerCodec } from '../../schemas/contract.ts';
 import { TRIGGERS } from '../../schemas/catalog.ts';
 import { checkAll, createRegistryClient, registerAll, subjectOf, type Registered } from '../../schemas/registry.ts';
 import type { JsonObject } from '../../schemas/json-path.ts';
-import { documented } from '../support/payloads.ts';
+import { example } from '../support/payloads.ts';
 import { stackEnv, testRegistry, uniqueName } from '../support/stack-env.ts';
 
 const run = promisify(execFile);
@@ -77,7 +77,7 @@ describe('event contract in the schema registry', () => {
 
   it('bytes the codec writes → decoded by the standard Confluent client back to the same event', async () => {
     for (const r of first) {
-      const payload = documented(r.trigger);
+      const payload = example(r.trigger);
       const event = contract.convert(payload, 1_764_000_000_000);
       const bytes = contract.encode(event.codec, event.record, r.id);
       const decoded = (await registry.decode(bytes)) as JsonObject;

@@ -26,3 +26,11 @@ export const extraExamples: readonly { readonly name: string; readonly trigger: 
 export function extra(name: string): JsonObject {
   return JSON.parse(readFileSync(path.join(extraDir, `${name}.json`), 'utf8')) as JsonObject;
 }
+
+/** An example of any trigger in the catalogue: its documented one, else its first extra one. */
+export function example(trigger: string): JsonObject {
+  if (documentedTriggers.includes(trigger)) return documented(trigger);
+  const found = extraExamples.find((e) => e.trigger === trigger);
+  if (!found) throw new Error(`no example of ${trigger} in schemas/examples`);
+  return extra(found.name);
+}
