@@ -12,7 +12,7 @@ import { childPids } from '../../stack/processes.ts';
 import { projectRoot } from '../../stack/settings.ts';
 import { type DedicatedStack, startDedicatedStack } from '../support/dedicated-stack.ts';
 import { basic, tempSpoolDir } from '../support/gateway.ts';
-import { createSender, type KafkaCopy, type Outcome, readMessageSent, summarize } from '../support/load.ts';
+import { acknowledgedInKafka, createSender, type KafkaCopy, type Outcome, summarize } from '../support/load.ts';
 import { uniqueName } from '../support/stack-env.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -118,9 +118,7 @@ describe('the spool under faults', () => {
     const duplicatesCounted = await metric('gateway_spool_duplicates_total');
     await stopGateway();
 
-    const acknowledged = new Set(outcomes.filter((o) => o.status === 200).map((o) => o.messageId));
-    const copies = await readMessageSent(stack.env.KAFKA_BROKERS, topicFor('messages', prefix), acknowledged);
-    const missing = [...acknowledged].filter((id) => !copies.some((c) => c.messageId === id));
+    const { acknowledged, copies, missing } = await acknowledgedInKafka(stack.env.KAFKA_BROKERS, topicFor('messages', prefix), outcomes);
     const byId = Map.groupBy(copies, (c) => c.messageId);
     const duplicated = [...byId.values()].filter((list) => list.length > 1);
     const longest = Math.max(...outcomes.map((o) => o.ms));
@@ -160,9 +158,7 @@ describe('the spool under faults', () => {
     await drained();
     await stopGateway();
 
-    const acknowledged = new Set(outcomes.filter((o) => o.status === 200).map((o) => o.messageId));
-    const copies = await readMessageSent(stack.env.KAFKA_BROKERS, topicFor('messages', prefix), acknowledged);
-    const missing = [...acknowledged].filter((id) => !copies.some((c) => c.messageId === id));
+    const { acknowledged, copies, missing } = await acknowledgedInKafka(stack.env.KAFKA_BROKERS, topicFor('messages', prefix), outcomes);
     console.log(
       `[spool-crash] answered ${JSON.stringify(summarize(outcomes))}; in the spool at SIGKILL ${inSpool}; in Kafka after restart ${acknowledged.size - missing.length}/${acknowledged.size}`,
     );
@@ -186,9 +182,7 @@ describe('the spool under faults', () => {
     await drained();
     await stopGateway();
 
-    const acknowledged = new Set(outcomes.filter((o) => o.status === 200).map((o) => o.messageId));
-    const copies = await readMessageSent(stack.env.KAFKA_BROKERS, topicFor('messages', prefix), acknowledged);
-    const missing = [...acknowledged].filter((id) => !copies.some((c) => c.messageId === id));
+    const { acknowledged, missing } = await acknowledgedInKafka(stack.env.KAFKA_BROKERS, topicFor('messages', prefix), outcomes);
     console.log(
       `[spool-full] answered ${JSON.stringify(summarize(outcomes))}; refused as full ${refusedFull}; in Kafka ${acknowledged.size - missing.length}/${acknowledged.size}`,
     );
@@ -244,9 +238,7 @@ describe('the spool under faults', () => {
     await waitFor(() => files().every((f) => rows(f) === 0) || undefined, { timeoutMs: 120_000, intervalMs: 500, what: 'both spools drained' });
     await stopGateway();
 
-    const acknowledged = new Set(outcomes.filter((o) => o.status === 200).map((o) => o.messageId));
-    const copies = await readMessageSent(stack.env.KAFKA_BROKERS, topicFor('messages', prefix), acknowledged);
-    const missing = [...acknowledged].filter((id) => !copies.some((c) => c.messageId === id));
+    const { acknowledged, missing } = await acknowledgedInKafka(stack.env.KAFKA_BROKERS, topicFor('messages', prefix), outcomes);
     console.log(
       `[spool-workers] answered ${JSON.stringify(summarize(outcomes))}, codes ${JSON.stringify(summarize(outcomes.map((o) => ({ ...o, status: o.answer ?? o.status }) as unknown as Outcome)))}; spooled per worker ${before.join(' + ')}; in Kafka ${acknowledged.size - missing.length}/${acknowledged.size}`,
     );

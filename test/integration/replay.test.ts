@@ -2,17 +2,15 @@
 // catalogue did not know, a contract bug that dead-lettered them) moved to their category topics
 // by the current catalogue, with the event ids they would have had; run twice, or killed and run
 // again, nothing is lost and no event id is added twice; a dry run moves nothing.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TRIGGERS, type TriggerSpec, topicFor } from '../../schemas/catalog.ts';
 import { loadContract } from '../../schemas/contract.ts';
 import type { JsonObject } from '../../schemas/json-path.ts';
-import { projectRoot } from '../../stack/settings.ts';
 import { contract } from '../support/contract.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { extra } from '../support/payloads.ts';
 import { readAll } from '../support/read-topic.ts';
+import { type NodeRun, runNode } from '../support/run-node.ts';
 import { stackEnv } from '../support/stack-env.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -27,24 +25,8 @@ function transcription(n: number): JsonObject {
   return payload;
 }
 
-interface Run {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-  readonly exit: Promise<number | null>;
-}
-function runReplay(prefix: string, args: string[]): Run {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'gateway', 'replay', 'main.ts'), ...args], {
-    env: { PATH: process.env.PATH ?? '', ...stackEnv(), TOPIC_PREFIX: prefix },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => {
-    output += d;
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    output += d;
-  });
-  return { child, output: () => output, exit: new Promise((resolve) => child.once('exit', resolve)) };
+function runReplay(prefix: string, args: string[]): NodeRun {
+  return runNode('gateway/replay/main.ts', args, { ...stackEnv(), TOPIC_PREFIX: prefix });
 }
 async function replayed(prefix: string, args: string[]): Promise<string> {
   const run = runReplay(prefix, args);

@@ -3,7 +3,7 @@
 // test's own before the real registry). What a wrong password or an untrusted certificate looks
 // like: the gateway stays up, unready, with a reason that names the problem and no secret.
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -11,13 +11,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TRIGGERS, topicFor } from '../../schemas/catalog.ts';
 import type { JsonObject } from '../../schemas/json-path.ts';
-import { projectRoot } from '../../stack/settings.ts';
 import { startTestConsumers } from '../support/consumers.ts';
 import { contract } from '../support/contract.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { documented } from '../support/payloads.ts';
 import { readTopics } from '../support/read-topic.ts';
 import { type RegistryFront, startRegistryFront } from '../support/registry-front.ts';
+import { runNode } from '../support/run-node.ts';
 import { stackEnv, uniqueName } from '../support/stack-env.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -25,21 +25,9 @@ const secure = inject('secureStack');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'secured-'));
 
 /** Runs the schemas CLI with these settings; resolves with its exit code and output. */
-function schemasCli(command: 'register' | 'check', env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'schemas', 'cli.ts'), command], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => {
-      output += d;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      output += d;
-    });
-    child.once('exit', (code) => resolve({ code, output }));
-  });
+async function schemasCli(command: 'register' | 'check', env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const run = runNode('schemas/cli.ts', [command], env);
+  return { code: await run.exit, output: run.output() };
 }
 
 /** The start-up problem once it names what `pattern` says, the gateway still not started. */

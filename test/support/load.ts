@@ -115,6 +115,14 @@ export async function readMessageSent(brokers: string, topic: string, expected: 
   return copies.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
 }
 
+/** The acknowledged (200) events of `outcomes`, what Kafka holds of the topic, and which acknowledged ones it lacks. */
+export async function acknowledgedInKafka(brokers: string, topic: string, outcomes: readonly Outcome[]) {
+  const acknowledged = new Set(outcomes.filter((o) => o.status === 200).map((o) => o.messageId));
+  const copies = await readMessageSent(brokers, topic, acknowledged);
+  const seen = new Set(copies.map((c) => c.messageId));
+  return { acknowledged, copies, missing: [...acknowledged].filter((id) => !seen.has(id)) };
+}
+
 export function summarize(outcomes: readonly Outcome[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const o of outcomes) {
