@@ -3,7 +3,6 @@
 // test's own before the real registry). What a wrong password or an untrusted certificate looks
 // like: the gateway stays up, unready, with a reason that names the problem and no secret.
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -11,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TRIGGERS, topicFor } from '../../schemas/catalog.ts';
 import type { JsonObject } from '../../schemas/json-path.ts';
+import { makeCa } from '../../stack/tls.ts';
 import { startTestConsumers } from '../support/consumers.ts';
 import { contract } from '../support/contract.ts';
 import { startTestGateway, type TestGateway } from '../support/gateway.ts';
@@ -101,28 +101,7 @@ describe.skipIf(secure === undefined)('secured connections', () => {
   });
 
   it('a broker certificate from a CA the client does not trust → unready with a reason naming the certificate', async () => {
-    const otherCa = path.join(scratch, 'other-ca.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        path.join(scratch, 'other-ca.key'),
-        '-out',
-        otherCa,
-        '-days',
-        '2',
-        '-subj',
-        '/CN=someone else',
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
+    const otherCa = makeCa(mkdtempSync(path.join(os.tmpdir(), 'other-ca-')), '/CN=someone else');
     const gw = await start({ ...saslEnv, KAFKA_SSL_CA_FILE: otherCa }, { waitReady: false });
     const problem = await startupProblem(gw, /certificate/i);
     console.log(`[secured] untrusted broker certificate → ${problem}`);
