@@ -13,7 +13,6 @@ export interface Drainer {
   wake(): void;
   /** Stops after the batch being sent (waiting at most `graceMs` for it); nothing is lost: unsent rows stay. */
   stop(graceMs: number): Promise<void>;
-  readonly draining: boolean;
 }
 
 export function createDrainer({
@@ -89,9 +88,6 @@ export function createDrainer({
       stopped = true;
       wakeSleep?.abort();
       if (loop) await Promise.race([loop, sleep(graceMs)]);
-    },
-    get draining() {
-      return loop !== undefined;
     },
   };
 }
