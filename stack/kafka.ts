@@ -93,7 +93,8 @@ export function kafkaComponent(settings: StackSettings): Component {
     describe: `Apache Kafka ${version} (KRaft)`,
 
     async install() {
-      return cached(path.join(settings.cacheDir, `kafka-${version}`), async (dir) => {
+      // `-r2`: the broker's runtime and, since r2, the command-line tools (kafka-tools).
+      return cached(path.join(settings.cacheDir, `kafka-${version}-r2`), async (dir) => {
         process.stderr.write(`stack: resolving Apache Kafka ${version} and its runtime jars from Maven Central (about 30 MB on first run)\n`);
         await copyDependencies(path.join(projectRoot, 'stack', 'kafka-pom.xml'), dir, { 'kafka.version': version }, 'kafka');
       });
