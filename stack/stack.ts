@@ -7,7 +7,7 @@ import type { Component } from './component.ts';
 import { kafkaComponent } from './kafka.ts';
 import { portInUse, ProcessExitedError, runningPid, startDetached, stop, waitUntilReady } from './processes.ts';
 import { registryComponent } from './registry.ts';
-import { ensureStackTls } from './tls.ts';
+import { ensureStackTls, type StackTls } from './tls.ts';
 import { kafkaBrokers, registryUrl, type StackSettings } from './settings.ts';
 
 export interface StackEnv {
@@ -28,15 +28,19 @@ export function stackEnv(settings: StackSettings): StackEnv {
  * same names as the gateway's configuration, the password by file (.stack/env.secure).
  */
 export function secureStackEnv(settings: StackSettings): Record<string, string> {
-  const tls = ensureStackTls(settings.tlsDir);
+  return saslSslEnv(ensureStackTls(settings.tlsDir), `127.0.0.1:${settings.kafka.saslSslPort}`, registryUrl(settings));
+}
+
+/** The gateway's settings for a SASL_SSL listener that trusts the stack's CA and knows its SCRAM user. */
+export function saslSslEnv(tls: StackTls, brokers: string, registry: string): Record<string, string> {
   return {
-    KAFKA_BROKERS: `127.0.0.1:${settings.kafka.saslSslPort}`,
+    KAFKA_BROKERS: brokers,
     KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
     KAFKA_SASL_MECHANISM: 'scram-sha-512',
     KAFKA_SASL_USERNAME: tls.saslUser,
     KAFKA_SASL_PASSWORD_FILE: tls.saslPasswordFile,
     KAFKA_SSL_CA_FILE: tls.caFile,
-    SCHEMA_REGISTRY_URL: registryUrl(settings),
+    SCHEMA_REGISTRY_URL: registry,
   };
 }
 

@@ -8,13 +8,13 @@ import { kafkaAnswers, registryAnswers } from '../../stack/probes.ts';
 import { existsSync } from 'node:fs';
 import { type StackSettings, stackSettings } from '../../stack/settings.ts';
 import { down, secureStackEnv, type StackEnv, stackEnv, up } from '../../stack/stack.ts';
-import { ensureStackTls } from '../../stack/tls.ts';
+import { ensureStackTls, type StackTls } from '../../stack/tls.ts';
 import { dockerEngineAnswers } from './docker-engine.ts';
 
 export const STACK_KINDS = ['external', 'docker', 'local'] as const;
 export type StackKind = (typeof STACK_KINDS)[number];
 
-/** The local stack's secured listeners, for the tests of TLS and SASL (docker has none). */
+/** The stack's secured listeners (local or docker), for the tests of TLS and SASL. */
 export interface SecureStack {
   /** .stack/env.secure: SASL_SSL with SCRAM-SHA-512. */
   readonly saslSsl: Readonly<Record<string, string>>;
@@ -29,10 +29,13 @@ export interface SecureStack {
 }
 
 export function secureStackOf(settings: StackSettings): SecureStack {
-  const tls = ensureStackTls(settings.tlsDir);
+  return secureStackFrom(ensureStackTls(settings.tlsDir), secureStackEnv(settings), `127.0.0.1:${settings.kafka.sslPort}`);
+}
+
+export function secureStackFrom(tls: StackTls, saslSsl: Readonly<Record<string, string>>, sslBrokers: string): SecureStack {
   return {
-    saslSsl: secureStackEnv(settings),
-    sslBrokers: `127.0.0.1:${settings.kafka.sslPort}`,
+    saslSsl,
+    sslBrokers,
     caFile: tls.caFile,
     clientCertFile: tls.clientCertFile,
     clientKeyFile: tls.clientKeyFile,
@@ -85,15 +88,16 @@ async function external(env: NodeJS.ProcessEnv): Promise<Backend> {
   return { kind: 'external', env: { KAFKA_BROKERS, SCHEMA_REGISTRY_URL }, secure, stop: async () => undefined };
 }
 
-async function docker(report: Report): Promise<Backend> {
-  if (!(await dockerEngineAnswers())) {
+async function docker(env: NodeJS.ProcessEnv, report: Report): Promise<Backend> {
+  if (!(await dockerEngineAnswers(env))) {
     throw new Error('STACK=docker but no Docker engine answers (DOCKER_HOST, /var/run/docker.sock): start one, or use STACK=local');
   }
-  report('starting Kafka and Confluent Schema Registry containers (testcontainers)');
   // Loaded only here: testcontainers is heavy and not needed by the other backends.
-  const { startDockerStack } = await import('./docker-stack.ts');
-  const stack = await startDockerStack();
-  return { kind: 'docker', env: stack.env, stop: () => stack.stop() };
+  const { dockerStackImages, startDockerStack } = await import('./docker-stack.ts');
+  const images = dockerStackImages(env);
+  report(`starting Kafka (${images.kafka}) and Apicurio Registry (${images.registry}) containers (testcontainers)`);
+  const stack = await startDockerStack(images, stackSettings(env));
+  return { kind: 'docker', env: stack.env, secure: stack.secure, stop: () => stack.stop() };
 }
 
 async function local(env: NodeJS.ProcessEnv, report: Report): Promise<Backend> {
@@ -114,7 +118,7 @@ export async function startBackend(env: NodeJS.ProcessEnv = process.env, report:
     case 'external':
       return external(env);
     case 'docker':
-      return docker(report);
+      return docker(env, report);
     case 'local':
       return local(env, report);
   }

@@ -1,0 +1,36 @@
+// The Docker entry points agree: docker-compose.yml and the testcontainers backend default to
+// the same official images, of the versions the local stack runs, and publish on loopback only.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot, stackSettings } from '../../stack/settings.ts';
+import { composeDefaultImages, dockerStackImages } from '../support/docker-stack.ts';
+
+const compose = readFileSync(path.join(projectRoot, 'docker-compose.yml'), 'utf8');
+
+describe('Docker configuration', () => {
+  it('defaults to the official Kafka and Apicurio Registry images, at the local stack’s versions', () => {
+    const settings = stackSettings({});
+    expect(composeDefaultImages()).toEqual({
+      kafka: `apache/kafka:${settings.kafka.version}`,
+      registry: `apicurio/apicurio-registry:${settings.registry.version}`,
+    });
+  });
+
+  it('testcontainers takes compose’s defaults, or KAFKA_IMAGE and SCHEMA_REGISTRY_IMAGE', () => {
+    expect(dockerStackImages({})).toEqual(composeDefaultImages());
+    expect(dockerStackImages({ KAFKA_IMAGE: 'k:1', SCHEMA_REGISTRY_IMAGE: 'r:2' })).toEqual({ kafka: 'k:1', registry: 'r:2' });
+  });
+
+  it('publishes every port on 127.0.0.1 unless told otherwise', () => {
+    const published = [...compose.matchAll(/^\s+- "([^"]+):(\d+)"$/gm)].map((m) => m[1]);
+    expect(published).toHaveLength(3);
+    for (const binding of published) expect(binding).toMatch(/^(127\.0\.0\.1|\$\{GATEWAY_HOST_IP:-127\.0\.0\.1\}):/);
+  });
+
+  it('builds the gateway and consumer image on NODE_IMAGE, the official Node image by default', () => {
+    const dockerfile = readFileSync(path.join(projectRoot, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:26-slim$/m);
+    expect(compose.match(/NODE_IMAGE: \$\{NODE_IMAGE:-node:26-slim\}/g)).toHaveLength(2);
+  });
+});
