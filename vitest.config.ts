@@ -30,6 +30,15 @@ export default defineConfig({
       },
       {
         test: {
+          // docker compose up of the whole product (npm run test:docker; needs a Docker engine).
+          name: 'docker',
+          include: ['test/docker/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 420_000,
+        },
+      },
+      {
+        test: {
           // Kills and freezes Kafka and the registry, on a stack of its own (Java + Maven).
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
