@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { topicFor } from '../../schemas/catalog.ts';
 import { childPids } from '../../stack/processes.ts';
 import { projectRoot } from '../../stack/settings.ts';
@@ -88,6 +88,15 @@ describe('the spool under faults', () => {
 
   beforeAll(async () => {
     stack = await startDedicatedStack(29_692);
+  });
+  // A test that failed midway leaves no gateway (with its workers) on the port the next one uses,
+  // and no Kafka stopped.
+  afterEach(async () => {
+    if (gateway && gateway.exitCode === null) {
+      for (const pid of childPids(gateway.pid!)) process.kill(pid, 'SIGKILL');
+      await stopGateway('SIGKILL');
+    }
+    await stack.restart(); // starts only what is down
   });
   afterAll(async () => {
     gateway?.kill('SIGKILL');
