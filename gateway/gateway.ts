@@ -53,14 +53,20 @@ export function createGateway({ config, clients, spool, logger, contract = loadC
     lingerMs: config.lingerMs,
     maxBatchMessages: config.maxBatchMessages,
     hooks: {
-      onBatch: ({ messages, error }) => {
+      onQueueWait: (ms) => metrics.publishWait(ms / 1000),
+      onBatch: ({ messages, durationMs, error }) => {
         metrics.batch(messages);
+        metrics.produce(durationMs / 1000);
         if (error) {
           metrics.kafkaError();
           log.warn({ err: error, messages }, 'Kafka did not acknowledge a batch');
         }
       },
     },
+  });
+  // kafkajs's own view of each Produce request: queued behind others, then the broker's round trip.
+  producer.on(producer.events.REQUEST, ({ payload }) => {
+    if (payload.apiName === 'Produce') metrics.produceRequest(payload.pendingDuration / 1000, payload.duration / 1000);
   });
   const spoolLog = logger.child({ module: 'spool' });
   if (spool) metrics.observeSpool(() => spool.stats());

@@ -2,6 +2,7 @@
 // Kafka takes to acknowledge, Kafka errors, and type mismatches (CometChat changing a type).
 import client from 'prom-client';
 import { TRIGGERS } from '../schemas/catalog.ts';
+import { observeRuntime, PAUSE_BUCKETS } from './runtime-metrics.ts';
 
 export type EventOutcome = 'published' | 'spooled' | 'duplicate' | 'unrouted' | 'dlq' | 'refused';
 
@@ -21,6 +22,12 @@ export interface GatewayMetrics {
   kafkaError(): void;
   mismatch(trigger: string): void;
   batch(messages: number): void;
+  /** From an event queued for Kafka to its batch handed to the producer (linger, the batch in flight). */
+  publishWait(seconds: number): void;
+  /** One producer call (a batch), from hand-off to acknowledgement. */
+  produce(seconds: number): void;
+  /** A Produce request inside kafkajs: queued behind other requests, then sent until answered. */
+  produceRequest(queuedSeconds: number, roundTripSeconds: number): void;
   /** Reads the spool's size when scraped. */
   observeSpool(stats: () => SpoolGauges): void;
   spooled(): void;
@@ -68,7 +75,10 @@ export function createMetrics({
   exposition?: (registry: client.Registry) => () => Promise<string>;
 } = {}): GatewayMetrics {
   const registry = new client.Registry();
-  if (collectDefault) client.collectDefaultMetrics({ register: registry, prefix: 'gateway_' });
+  if (collectDefault) {
+    client.collectDefaultMetrics({ register: registry, prefix: 'gateway_' });
+    observeRuntime(registry);
+  }
   const requests = tally({
     name: 'gateway_http_requests_total',
     help: 'HTTP requests by route and status',
@@ -100,6 +110,21 @@ export function createMetrics({
     buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
     registers: [registry],
   });
+  // Where an acknowledgement's time goes, at the resolution of the GC pauses.
+  const stage = (name: string, help: string) => new client.Histogram({ name, help, buckets: PAUSE_BUCKETS, registers: [registry] });
+  const publishWait = stage(
+    'gateway_publish_wait_seconds',
+    'From an event queued for Kafka to its batch handed to the producer: linger, and the wait behind the batch in flight',
+  );
+  const produce = stage('gateway_produce_duration_seconds', 'One producer call (a batch), from hand-off to acknowledgement by all in-sync replicas');
+  const requestQueued = stage(
+    'gateway_kafka_request_queue_seconds',
+    "Produce requests: time in kafkajs's request queue before being written (millisecond resolution)",
+  );
+  const requestRoundTrip = stage(
+    'gateway_kafka_request_seconds',
+    "Produce requests: from written to the broker's answer, the broker's produce latency plus the network (millisecond resolution)",
+  );
   let spoolStats: (() => SpoolGauges) | undefined;
   new client.Gauge({
     name: 'gateway_spool_events',
@@ -154,6 +179,12 @@ export function createMetrics({
     kafkaError: () => kafkaErrors.inc(),
     mismatch: (trigger) => mismatches.inc({ trigger: label(trigger) }),
     batch: (messages) => batches.observe(messages),
+    publishWait: (seconds) => publishWait.observe(seconds),
+    produce: (seconds) => produce.observe(seconds),
+    produceRequest: (queued, roundTrip) => {
+      requestQueued.observe(queued);
+      requestRoundTrip.observe(roundTrip);
+    },
     observeSpool: (stats) => {
       spoolStats = stats;
     },

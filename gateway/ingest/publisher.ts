@@ -56,6 +56,8 @@ interface Pending {
 
 export interface PublisherHooks {
   onBatch?(info: { messages: number; durationMs: number; error?: unknown }): void;
+  /** As a batch is handed to the producer: how long one of its events waited in the queue. */
+  onQueueWait?(ms: number): void;
 }
 
 export function createPublisher({
@@ -105,6 +107,7 @@ export function createPublisher({
     }
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     const started = performance.now();
+    if (hooks.onQueueWait) for (const p of batch) hooks.onQueueWait(started - p.queuedAt);
     inFlight = producer.sendBatch({ topicMessages, acks: -1 }).then(
       () => {
         hooks.onBatch?.({ messages: batch.length, durationMs: performance.now() - started });

@@ -23,4 +23,19 @@ describe('gateway metrics', () => {
     expect(line(second, 'gateway_events_total{trigger="message_sent",outcome="published"}')).toMatch(/ 1$/);
     expect(await metrics.exposition()).toBe(second);
   });
+
+  it('the runtime and the stages of an acknowledgement → event-loop delay by quantile, GC pauses, queue wait, producer call, Produce requests', async () => {
+    const metrics = createMetrics();
+    metrics.publishWait(0.003);
+    metrics.produce(0.004);
+    metrics.produceRequest(0, 0.002);
+    (globalThis as { gc?: () => void }).gc?.();
+    const text = await metrics.exposition();
+    for (const quantile of ['0.5', '0.99', '0.999', '1']) expect(line(text, `gateway_event_loop_delay_seconds{quantile="${quantile}"}`)).toBeDefined();
+    expect(text).toContain('# TYPE gateway_gc_pause_seconds histogram');
+    expect(line(text, 'gateway_publish_wait_seconds_bucket{le="0.005"}')).toMatch(/ 1$/);
+    expect(line(text, 'gateway_produce_duration_seconds_bucket{le="0.002"}')).toMatch(/ 0$/);
+    expect(line(text, 'gateway_kafka_request_queue_seconds_bucket{le="0.0005"}')).toMatch(/ 1$/);
+    expect(line(text, 'gateway_kafka_request_seconds_count')).toMatch(/ 1$/);
+  });
 });

@@ -53,6 +53,21 @@ describe('publisher', () => {
     ]);
   });
 
+  it('an event queued behind the batch in flight → its queue wait covers that batch, reported as its own batch goes', async () => {
+    const r = recordingProducer();
+    const waits: number[] = [];
+    const p = createPublisher({ producer: r.producer as never, lingerMs: 0, maxBatchMessages: 100, hooks: { onQueueWait: (ms) => waits.push(ms) } });
+    r.close();
+    const first = p.publish(event(1));
+    const second = p.publish(event(2));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    r.open();
+    await Promise.all([first, second]);
+    expect(waits).toHaveLength(2);
+    expect(waits[0]).toBeLessThan(10);
+    expect(waits[1]).toBeGreaterThanOrEqual(25);
+  });
+
   it('more than maxBatchMessages → several batches, none larger than the maximum', async () => {
     const r = recordingProducer();
     const p = createPublisher({ producer: r.producer as never, lingerMs: 5, maxBatchMessages: 4 });

@@ -1,0 +1,47 @@
+// What the Node runtime adds to a request's latency, for /metrics: event-loop delay (every
+// request waits out whatever holds the loop) and garbage-collection pauses, at a resolution
+// fine enough for a tail measured in milliseconds.
+import { monitorEventLoopDelay, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import client from 'prom-client';
+
+const PAUSE_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1];
+
+// node:perf_hooks' gc entry kinds (constants.NODE_PERFORMANCE_GC_*).
+const GC_KINDS: Record<number, string> = { 1: 'major', 2: 'minor', 4: 'incremental', 8: 'weakcb' };
+
+export function observeRuntime(registry: client.Registry): void {
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  new client.Gauge({
+    name: 'gateway_event_loop_delay_seconds',
+    help: 'Event-loop delay since the previous scrape, by quantile (node:perf_hooks monitorEventLoopDelay, 5 ms resolution); the highest of the workers',
+    labelNames: ['quantile'],
+    aggregator: 'max',
+    registers: [registry],
+    collect() {
+      const seconds = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
+      this.set({ quantile: '0.5' }, seconds(loop.percentile(50)));
+      this.set({ quantile: '0.99' }, seconds(loop.percentile(99)));
+      this.set({ quantile: '0.999' }, seconds(loop.percentile(99.9)));
+      this.set({ quantile: '1' }, seconds(loop.max));
+      loop.reset();
+    },
+  });
+  const pauses = new client.Histogram({
+    name: 'gateway_gc_pause_seconds',
+    help: 'Garbage-collection pauses by kind (minor: young generation; major: mark-compact)',
+    labelNames: ['kind'],
+    buckets: PAUSE_BUCKETS,
+    registers: [registry],
+  });
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const detail = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail;
+      const kind = GC_KINDS[detail?.kind ?? 0] ?? 'other';
+      pauses.observe({ kind }, entry.duration / 1000);
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+}
+
+export { PAUSE_BUCKETS };
