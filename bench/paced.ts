@@ -13,6 +13,14 @@ export interface PacedResult {
   /** Network errors by code (ECONNRESET, …). */
   readonly errorCodes: Record<string, number>;
   readonly non2xx: number;
+  /** The counted requests in `segments` equal parts by due time (e.g. a soak's quarters). */
+  readonly bySegment?: readonly { p50: number; p99: number; p99_9: number; max: number; errors: number }[];
+}
+
+function percentiles(values: Float64Array): { p50: number; p99: number; p99_9: number; max: number } {
+  const sorted = values.slice().sort();
+  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 10) / 10;
+  return { p50: at(0.5), p99: at(0.99), p99_9: at(0.999), max: Math.round(sorted[sorted.length - 1]! * 10) / 10 };
 }
 
 export async function paced({
@@ -23,6 +31,8 @@ export async function paced({
   body,
   connections,
   warmupSeconds = 2,
+  segments = 1,
+  maxConnections,
   onCounting,
 }: {
   url: string;
@@ -32,17 +42,21 @@ export async function paced({
   body: (n: number) => string;
   connections: number;
   warmupSeconds?: number;
+  segments?: number;
+  /** Connections at most (default 4 × connections); requests beyond wait for a free one. */
+  maxConnections?: number;
   /** Called as the first counted request is sent. */
   onCounting?: () => void;
 }): Promise<PacedResult> {
   const target = new URL(url);
   // FIFO: every open connection keeps being used, so none sits idle into the server's keep-alive
   // timeout and races its close (LIFO, Node's default, leaves the extra ones idle).
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections * 4, scheduling: 'fifo' });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: maxConnections ?? connections * 4, scheduling: 'fifo' });
   const skipped = Math.round(rate * warmupSeconds);
   const counted = Math.round(rate * seconds);
   const total = skipped + counted;
   const latencies = new Float64Array(counted);
+  const failed = new Uint8Array(counted);
   let done = 0;
   const errorCodes: Record<string, number> = {};
   let non2xx = 0;
@@ -53,8 +67,10 @@ export async function paced({
     const finish = (i: number, status: number | undefined, code?: string) => {
       if (i >= skipped) {
         latencies[i - skipped] = performance.now() - (start + (i * 1000) / rate);
-        if (status === undefined) errorCodes[code ?? 'unknown'] = (errorCodes[code ?? 'unknown'] ?? 0) + 1;
-        else if (status < 200 || status > 299) non2xx++;
+        if (status === undefined) {
+          errorCodes[code ?? 'unknown'] = (errorCodes[code ?? 'unknown'] ?? 0) + 1;
+          failed[i - skipped] = 1;
+        } else if (status < 200 || status > 299) non2xx++;
       }
       if (++done === total) resolve();
     };
@@ -88,11 +104,18 @@ export async function paced({
     tick();
   });
   agent.destroy();
-  const sorted = latencies.sort();
-  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 10) / 10;
+  const size = Math.ceil(counted / segments);
+  const bySegment =
+    segments > 1
+      ? Array.from({ length: segments }, (_, k) => ({
+          ...percentiles(latencies.subarray(k * size, (k + 1) * size)),
+          errors: failed.subarray(k * size, (k + 1) * size).reduce((a, b) => a + b, 0),
+        }))
+      : undefined;
   return {
     requests: counted,
-    latencyMs: { p50: at(0.5), p99: at(0.99), p99_9: at(0.999), max: Math.round(sorted[sorted.length - 1]! * 10) / 10 },
+    latencyMs: percentiles(latencies),
+    ...(bySegment ? { bySegment } : {}),
     errors: Object.values(errorCodes).reduce((a, b) => a + b, 0),
     errorCodes,
     non2xx,

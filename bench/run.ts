@@ -4,7 +4,9 @@
 // in batches, acks=-1; (3) the gateway, full path, each 200 after Kafka's acknowledgement — then
 // the gateway again at 50% of its maximum rate. Writes bench/results/<time>.json and .md.
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +16,8 @@ import { projectRoot, stackSettings } from '../stack/settings.ts';
 import { childPids, managedProcess, runningPid, statFields } from '../stack/processes.ts';
 import { up } from '../stack/stack.ts';
 import { benchBody, mixTriggers } from './mix.ts';
-import { paced } from './paced.ts';
+import { type PacedResult, paced } from './paced.ts';
+import { findVegeta, vegeta } from './vegeta.ts';
 import { latencySvg } from './plot.ts';
 
 const USAGE = `usage: npm run bench -- [options]
@@ -30,6 +33,9 @@ it. Starts the local stack if needed; writes bench/results/<time>.json, .md and 
   --workers N         GATEWAY_WORKERS for the gateway
   --node-args "..."   extra Node/V8 options for the gateway process
   --profile           CPU profile of the gateway
+  --paced-connections N  at most N connections for the paced runs (default 4 × --connections)
+  --vegeta            also: the 50% rate from vegeta, an independent open-loop generator
+                      (go install github.com/tsenart/vegeta/v12@latest), in the same run
   --spool             also: the gateway with SPOOL_ENABLED=false at full speed (what the spool
                       costs while Kafka is healthy), and at full speed while Kafka is paused
                       (SIGSTOP), every event going to the spool; then the time to drain it
@@ -49,7 +55,11 @@ const { values } = parseCli(USAGE, {
   // Paced runs below the maximum, in % of it; 50 is always one of them.
   curve: { type: 'string', default: '25,50,75,90' },
   spool: { type: 'boolean', default: false },
+  vegeta: { type: 'boolean', default: false },
+  // The paced generator's connection limit (requests beyond it wait for a free connection).
+  'paced-connections': { type: 'string' },
 });
+if (values.vegeta) findVegeta();
 const seconds = Number(values.seconds);
 if (values.only !== undefined && values.only !== 'gateway') throw new Error(`--only ${values.only}: the only run that can be measured alone is "gateway"`);
 const ceilings = values.only === undefined;
@@ -57,6 +67,7 @@ const connections = Number(values.connections);
 const resultsDir = path.join(projectRoot, 'bench', 'results');
 mkdirSync(resultsDir, { recursive: true });
 const stamp = new Date().toISOString().replaceAll(':', '-').slice(0, 19);
+const execFileAsync = promisify(execFile);
 const log = (message: string): void => void process.stderr.write(`bench: ${message}\n`);
 
 const settings = stackSettings();
@@ -101,6 +112,13 @@ function processTree(root: number): number[] {
   return tree;
 }
 
+/** TCP connections established to a local port, from ss (iproute2). */
+async function establishedConnections(port: number): Promise<number> {
+  // In a process of its own: never a pause in the load generator's event loop.
+  const out = await execFileAsync('ss', ['-Htn', 'state', 'established', `( sport = :${port} )`]).catch(() => ({ stdout: '' }));
+  return out.stdout.split('\n').filter(Boolean).length;
+}
+
 /** CPU ticks of the whole machine: busy (all but idle and iowait) and total, from /proc/stat. */
 function machineTicks(): { busy: number; total: number } {
   const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
@@ -108,14 +126,17 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - ticks[3]! - ticks[4]!, total };
 }
 
-/** CPU seconds and RSS (MB) summed over processes, from /proc. */
-function sample(pids: readonly number[]): { cpuSeconds: number; rssMb: number } {
+/**
+ * CPU seconds and RSS (MB) summed over processes, from /proc; with `reaped`, also the CPU of
+ * their children that have exited (vegeta, run by this process, ends before the sample).
+ */
+function sample(pids: readonly number[], { reaped = false } = {}): { cpuSeconds: number; rssMb: number } {
   let ticks = 0;
   let rssKb = 0;
   for (const pid of pids) {
     const stat = statFields(pid);
     if (!stat) continue;
-    ticks += Number(stat[11]) + Number(stat[12]);
+    ticks += Number(stat[11]) + Number(stat[12]) + (reaped ? Number(stat[13]) + Number(stat[14]) : 0);
     try {
       rssKb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
     } catch {
@@ -123,6 +144,14 @@ function sample(pids: readonly number[]): { cpuSeconds: number; rssMb: number } 
     }
   }
   return { cpuSeconds: ticks / 100, rssMb: Math.round(rssKb / 102.4) / 10 };
+}
+
+interface StageSummary {
+  count: number;
+  totalMs: number;
+  p50AtMost: number;
+  p99AtMost: number;
+  p99_9AtMost: number;
 }
 
 interface LoadResult {
@@ -143,19 +172,76 @@ interface LoadResult {
   serverAckMs?: { p99AtMost: number; p99_9AtMost: number };
   /** Average events per producer call. */
   eventsPerBatch?: number;
+  /** The most TCP connections established to the server at once (sampled every 500 ms with ss). */
+  maxConnections?: number;
+  /** A soak by quarter: latency (ms from due), requests without an HTTP answer, and the gateway's RSS. */
+  quarters?: { p50: number; p99: number; p99_9: number; max: number; errors: number; rssMbAtEnd: number; peakRssMb: number }[];
+  /** The paced generator's own event-loop delay (it runs in this process). */
+  generatorLoopDelayMs?: { p99: number; p99_9: number; max: number };
+  /** vegeta: the rate it achieved. */
+  achievedRate?: number;
+  /** Where the time went (gateway runs): each stage's histogram between the run's first and last scrape. */
+  breakdown?: Record<Stage, StageSummary> & { eventLoopDelayMs: Record<string, number> };
   /** Who else used the machine's CPU meanwhile: this process (the load generator) and the broker. */
   loadGeneratorCpuPercent?: number;
   kafkaCpuPercent?: number;
 }
 
-/** Cumulative bucket counts of gateway_ack_duration_seconds by upper bound in ms, and producer batches (summed over workers). */
-async function gatewayCounters(port: number): Promise<{ acks: Map<number, number>; batches: number; batchedEvents: number }> {
+/** The histograms of where an acknowledgement's time goes (gateway/metrics.ts, gateway/runtime-metrics.ts). */
+const STAGES = {
+  ack: 'gateway_ack_duration_seconds',
+  publishWait: 'gateway_publish_wait_seconds',
+  producerCall: 'gateway_produce_duration_seconds',
+  kafkajsRequestQueue: 'gateway_kafka_request_queue_seconds',
+  produceRequest: 'gateway_kafka_request_seconds',
+  gcMinor: 'gateway_gc_pause_seconds{kind="minor"',
+  gcMinorMarkSweep: 'gateway_gc_pause_seconds{kind="minor-mark-sweep"',
+  gcMajor: 'gateway_gc_pause_seconds{kind="major"',
+  gcIncremental: 'gateway_gc_pause_seconds{kind="incremental"',
+} as const;
+type Stage = keyof typeof STAGES;
+
+interface Histogram {
+  /** Cumulative counts by upper bound in ms. */
+  buckets: Map<number, number>;
+  sumMs: number;
+}
+
+/** One histogram of a /metrics text (summed over workers by the primary in cluster mode). */
+function histogram(text: string, series: string): Histogram {
+  const [name, labels = ''] = series.split('{');
+  const buckets = new Map<number, number>();
+  // prom-client writes le first: name_bucket{le="0.001",kind="minor"} 5
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}_bucket{`) || (labels && !line.includes(`,${labels}}`))) continue;
+    const match = /le="([^"]+)"[^}]*\} (\S+)$/.exec(line);
+    if (match) buckets.set(match[1] === '+Inf' ? Infinity : Number(match[1]) * 1000, Number(match[2]));
+  }
+  const sumLine = text.split('\n').find((line) => line.startsWith(labels ? `${name}_sum{${labels}}` : `${name}_sum `));
+  return { buckets, sumMs: Number(sumLine?.split(' ').pop() ?? 0) * 1000 };
+}
+
+/** The gateway's histograms and event-loop delay (since the previous scrape), and producer batches. */
+async function gatewayCounters(port: number): Promise<{
+  stages: Record<Stage, Histogram>;
+  loopDelayMs: Record<string, number>;
+  batches: number;
+  batchedEvents: number;
+}> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const acks = new Map<number, number>();
-  for (const [, le, count] of text.matchAll(/^gateway_ack_duration_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm))
-    acks.set(le === '+Inf' ? Infinity : Number(le) * 1000, Number(count));
   const number = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
-  return { acks, batches: number('gateway_batch_messages_count'), batchedEvents: number('gateway_batch_messages_sum') };
+  const stages = Object.fromEntries(Object.entries(STAGES).map(([stage, series]) => [stage, histogram(text, series)])) as Record<Stage, Histogram>;
+  const loopDelayMs: Record<string, number> = {};
+  for (const [, quantile, value] of text.matchAll(/^gateway_event_loop_delay_seconds\{quantile="([^"]+)"\} (\S+)$/gm))
+    loopDelayMs[quantile!] = Math.round(Number(value) * 10_000) / 10;
+  return { stages, loopDelayMs, batches: number('gateway_batch_messages_count'), batchedEvents: number('gateway_batch_messages_sum') };
+}
+
+/** Between two scrapes: how many, their total, and the bucket bounds p50, p99 and p99.9 fall within (ms). */
+function stageSummary(before: Histogram, after: Histogram): StageSummary {
+  const count = (after.buckets.get(Infinity) ?? 0) - (before.buckets.get(Infinity) ?? 0);
+  const bound = (q: number) => bucketBound(before.buckets, after.buckets, q);
+  return { count, totalMs: Math.round(after.sumMs - before.sumMs), p50AtMost: bound(0.5), p99AtMost: bound(0.99), p99_9AtMost: bound(0.999) };
 }
 
 function bucketBound(before: Map<number, number>, after: Map<number, number>, quantile: number): number {
@@ -169,7 +255,14 @@ let n = 0;
 
 async function load(
   port: number,
-  { rate, duration, pid, gateway = false }: { rate?: number; duration: number; pid?: number; gateway?: boolean },
+  {
+    rate,
+    duration,
+    pid,
+    gateway = false,
+    generator = 'paced',
+    quarters = false,
+  }: { rate?: number; duration: number; pid?: number; gateway?: boolean; generator?: 'paced' | 'vegeta'; quarters?: boolean },
 ): Promise<LoadResult> {
   const slots = mixTriggers();
   const target = pid ? processTree(pid) : [];
@@ -188,7 +281,7 @@ async function load(
   const counting = () => {
     baseline = {
       target: sample(target),
-      self: sample(others.self),
+      self: sample(others.self, { reaped: true }),
       kafka: sample(others.kafka),
       machine: machineTicks(),
       at: performance.now(),
@@ -199,9 +292,34 @@ async function load(
   const url = `http://127.0.0.1:${port}/webhooks/cometchat`;
   const headers = { 'content-type': 'application/json', authorization: auth };
   // At full speed autocannon (closed loop, `connections` busy); at a given rate an evenly paced open loop.
-  let result: { requests: number; latencyMs: LoadResult['latencyMs']; errors: number; errorCodes?: Record<string, number>; non2xx: number };
-  if (rate) {
-    result = await paced({ url, rate, seconds: duration, headers, connections, body: () => benchBody(n++, run, slots), onCounting: counting });
+  let result: {
+    requests: number;
+    latencyMs: LoadResult['latencyMs'];
+    errors: number;
+    errorCodes?: Record<string, number>;
+    non2xx: number;
+    bySegment?: PacedResult['bySegment'];
+  };
+  // The load generator's own event loop (this process): a delay here is counted as latency of
+  // the requests due meanwhile.
+  const ownLoop = monitorEventLoopDelay({ resolution: 5 });
+  ownLoop.enable();
+  const connectionCounts: number[] = [];
+  const connectionTimer = setInterval(() => void establishedConnections(port).then((count) => connectionCounts.push(count)), 500);
+  if (rate && generator === 'vegeta') {
+    result = await vegeta({ url, rate, seconds: duration, headers, body: () => benchBody(n++, run, slots), onCounting: counting });
+  } else if (rate) {
+    result = await paced({
+      url,
+      rate,
+      seconds: duration,
+      headers,
+      connections,
+      segments: quarters ? 4 : 1,
+      ...(values['paced-connections'] ? { maxConnections: Number(values['paced-connections']) } : {}),
+      body: () => benchBody(n++, run, slots),
+      onCounting: counting,
+    });
   } else {
     counting();
     const r = await autocannon({
@@ -219,11 +337,16 @@ async function load(
       non2xx: r.non2xx,
     };
   }
+  clearInterval(connectionTimer);
+  ownLoop.disable();
+  const loopMs = (q: number) => Math.round(Math.max(0, (q === 100 ? ownLoop.max : ownLoop.percentile(q)) / 1e6 - 5) * 10) / 10;
+  const generatorLoopDelayMs = { p99: loopMs(99), p99_9: loopMs(99.9), max: loopMs(100) };
   const elapsed = (performance.now() - baseline!.at) / 1000;
   if (timer) clearInterval(timer);
   const { target: first, machine: firstMachine, counters: countersBefore } = baseline!;
   const machine = machineTicks();
-  const percent = (pids: number[], before: { cpuSeconds: number }) => Math.round(((sample(pids).cpuSeconds - before.cpuSeconds) / elapsed) * 100);
+  const percent = (pids: number[], before: { cpuSeconds: number }, reaped = false) =>
+    Math.round(((sample(pids, { reaped }).cpuSeconds - before.cpuSeconds) / elapsed) * 100);
   const out: LoadResult = {
     requestsPerSecond: Math.round(result.requests / elapsed),
     latencyMs: result.latencyMs,
@@ -231,13 +354,26 @@ async function load(
     errors: result.errors,
     ...(result.errorCodes && result.errors > 0 ? { errorCodes: result.errorCodes } : {}),
     non2xx: result.non2xx,
+    ...(connectionCounts.length > 0 ? { maxConnections: Math.max(...connectionCounts) } : {}),
+    ...(generator === 'paced' ? { generatorLoopDelayMs } : {}),
+    ...('achievedRate' in result ? { achievedRate: result.achievedRate as number } : {}),
     machineCpuPercent: Math.round(((machine.busy - firstMachine.busy) / Math.max(1, machine.total - firstMachine.total)) * 100 * os.cpus().length),
-    loadGeneratorCpuPercent: percent(others.self, baseline!.self),
+    loadGeneratorCpuPercent: percent(others.self, baseline!.self, true),
     ...(kafkaPid ? { kafkaCpuPercent: percent(others.kafka, baseline!.kafka) } : {}),
   };
   if (countersBefore) {
     const [before, after] = [await countersBefore, await gatewayCounters(port)];
-    out.serverAckMs = { p99AtMost: bucketBound(before.acks, after.acks, 0.99), p99_9AtMost: bucketBound(before.acks, after.acks, 0.999) };
+    out.serverAckMs = {
+      p99AtMost: bucketBound(before.stages.ack.buckets, after.stages.ack.buckets, 0.99),
+      p99_9AtMost: bucketBound(before.stages.ack.buckets, after.stages.ack.buckets, 0.999),
+    };
+    out.breakdown = {
+      ...(Object.fromEntries((Object.keys(STAGES) as Stage[]).map((stage) => [stage, stageSummary(before.stages[stage], after.stages[stage])])) as Record<
+        Stage,
+        StageSummary
+      >),
+      eventLoopDelayMs: after.loopDelayMs,
+    };
     out.eventsPerBatch = Math.round(((after.batchedEvents - before.batchedEvents) / Math.max(1, after.batches - before.batches)) * 10) / 10;
   }
   if (pid && samples.length > 0) {
@@ -246,6 +382,14 @@ async function load(
     out.cpuMicrosPerRequest = Math.round((cpuSeconds / Math.max(1, result.requests)) * 1e6);
     out.peakRssMb = Math.max(...samples.map((s) => s.rssMb));
     out.rssMb = samples.filter((_, i) => i % 4 === 0).map((s) => s.rssMb);
+    if (result.bySegment) {
+      const size = Math.ceil(samples.length / result.bySegment.length);
+      out.quarters = result.bySegment.map((segment, k) => ({
+        ...segment,
+        rssMbAtEnd: samples[Math.min(samples.length - 1, (k + 1) * size - 1)]!.rssMb,
+        peakRssMb: Math.max(...samples.slice(k * size, (k + 1) * size).map((s) => s.rssMb)),
+      }));
+    }
   }
   return out;
 }
@@ -310,10 +454,15 @@ for (const percent of shares.sort((a, b) => a - b)) {
 }
 const gatewayHalf = curve.find((c) => c.percent === 50)!;
 const halfRate = gatewayHalf.rate;
+let vegetaHalf: LoadResult | undefined;
+if (values.vegeta) {
+  log(`gateway at 50% from vegeta: ${halfRate} requests/s, ${seconds} s`);
+  vegetaHalf = await load(gatewayPort, { duration: seconds, rate: halfRate, pid: gatewayChild.pid!, gateway: true, generator: 'vegeta' });
+}
 let soak: LoadResult | undefined;
 if (values.soak) {
   log(`soak: ${halfRate} requests/s for ${values.soak} s`);
-  soak = await load(gatewayPort, { duration: Number(values.soak), rate: halfRate, pid: gatewayChild.pid!, gateway: true });
+  soak = await load(gatewayPort, { duration: Number(values.soak), rate: halfRate, pid: gatewayChild.pid!, gateway: true, quarters: true });
 }
 // 4. The spool (--spool): everything spooled while Kafka is paused, then drained.
 let spooling: LoadResult | undefined;
@@ -409,6 +558,7 @@ const results = {
   gateway,
   gatewayAtHalfRate: gatewayHalf,
   belowMaximum: curve,
+  ...(vegetaHalf ? { vegetaAtHalfRate: vegetaHalf } : {}),
   ...(soak ? { soak: { rate: halfRate, ...soak } } : {}),
   ...(httpCeiling ? { gatewayShareOfHttpCeiling: Math.round((gateway.requestsPerSecond / httpCeiling.requestsPerSecond) * 100) / 100 } : {}),
   ...(profileTop ? { profileTop } : {}),
@@ -416,22 +566,58 @@ const results = {
   ...(spoolDisabled ? { spoolDisabled } : {}),
 };
 const row = (name: string, r: LoadResult) =>
-  `| ${name} | ${r.requestsPerSecond} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.p99_9} | ${r.latencyMs.max} | ${r.serverAckMs ? `≤ ${r.serverAckMs.p99AtMost} / ≤ ${r.serverAckMs.p99_9AtMost}` : ''} | ${r.eventsPerBatch ?? ''} | ${r.errors + r.non2xx} | ${r.cpuPercent ?? ''} | ${r.cpuMicrosPerRequest ?? ''} | ${r.peakRssMb ?? ''} | ${r.loadGeneratorCpuPercent ?? ''} | ${r.kafkaCpuPercent ?? ''} | ${r.machineCpuPercent ?? ''} |`;
+  `| ${name} | ${r.requestsPerSecond} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.latencyMs.p99_9} | ${r.latencyMs.max} | ${r.serverAckMs ? `≤ ${r.serverAckMs.p99AtMost} / ≤ ${r.serverAckMs.p99_9AtMost}` : ''} | ${r.eventsPerBatch ?? ''} | ${r.errors}${
+    r.errorCodes
+      ? ` (${Object.entries(r.errorCodes)
+          .map(([code, count]) => `${code}: ${count}`)
+          .join(', ')})`
+      : ''
+  } | ${r.non2xx} | ${r.maxConnections ?? ''} | ${r.cpuPercent ?? ''} | ${r.cpuMicrosPerRequest ?? ''} | ${r.peakRssMb ?? ''} | ${r.loadGeneratorCpuPercent ?? ''} | ${r.kafkaCpuPercent ?? ''} | ${r.machineCpuPercent ?? ''} |`;
+const STAGE_NAMES: Record<Stage, string> = {
+  ack: 'acknowledgement: request read → Kafka acknowledged',
+  publishWait: 'queue wait: linger and the batch in flight',
+  producerCall: 'producer call (sendBatch → acknowledged)',
+  kafkajsRequestQueue: "Produce request in kafkajs's queue",
+  produceRequest: 'Produce request round trip (broker + loopback)',
+  gcMinor: 'GC pauses, young generation (scavenge)',
+  gcMinorMarkSweep: 'GC pauses, young generation (minor mark-sweep)',
+  gcMajor: 'GC pauses, major (mark-compact)',
+  gcIncremental: 'GC pauses, incremental marking steps',
+};
+function breakdownTable(title: string, r: LoadResult): string[] {
+  if (!r.breakdown) return [];
+  const b = r.breakdown;
+  const bound = (ms: number) => (ms === Infinity ? '> 1000' : String(ms));
+  return [
+    '',
+    `${title}: each stage's histogram over the run (bucket bounds in ms; count, and total time spent)`,
+    '',
+    '| stage | count | p50 ≤ | p99 ≤ | p99.9 ≤ | total ms |',
+    '|---|---|---|---|---|---|',
+    ...(Object.keys(STAGE_NAMES) as Stage[]).map((stage) => {
+      const s = b[stage];
+      return `| ${STAGE_NAMES[stage]} | ${s.count} | ${s.count ? bound(s.p50AtMost) : ''} | ${s.count ? bound(s.p99AtMost) : ''} | ${s.count ? bound(s.p99_9AtMost) : ''} | ${s.totalMs} |`;
+    }),
+    '',
+    `Event-loop delay (monitorEventLoopDelay): p50 ${b.eventLoopDelayMs['0.5']} ms, p99 ${b.eventLoopDelayMs['0.99']} ms, p99.9 ${b.eventLoopDelayMs['0.999']} ms, max ${b.eventLoopDelayMs['1']} ms.`,
+  ];
+}
 const kc = kafkaCeiling as { recordsPerSecond: number; batchLatencyMs: { p50: number; p99: number; p99_9: number } } | undefined;
 const workersNote = results.gatewayWorkers > 1 ? ` (${results.gatewayWorkers} processes)` : '';
 const markdown = [
   `Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; ${connections} connections, ${seconds} s per run; load generator, gateway, Kafka and registry on the same machine.`,
   '',
-  `| run | req/s | p50 ms | p99 ms | p99.9 ms | max ms | gateway-side ack p99 / p99.9 ms | events per batch | errors | CPU % | CPU µs/req | peak RSS MB | load generator CPU % | Kafka CPU % | machine CPU % (of ${os.cpus().length * 100}) |`,
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  `| run | req/s | p50 ms | p99 ms | p99.9 ms | max ms | gateway-side ack p99 / p99.9 ms | events per batch | no HTTP answer | non-2xx | connections (max) | CPU % | CPU µs/req | peak RSS MB | load generator CPU % | Kafka CPU % | machine CPU % (of ${os.cpus().length * 100}) |`,
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...(httpCeiling ? [row('HTTP ceiling (bare Koa)', httpCeiling)] : []),
   ...(kc
     ? [
-        `| Kafka ceiling (records/s; batch latency) | ${kc.recordsPerSecond} | ${kc.batchLatencyMs.p50} | ${kc.batchLatencyMs.p99} | ${kc.batchLatencyMs.p99_9} | | | ${(kafkaCeiling as { batch: number }).batch} | | | | | | | |`,
+        `| Kafka ceiling (records/s; batch latency) | ${kc.recordsPerSecond} | ${kc.batchLatencyMs.p50} | ${kc.batchLatencyMs.p99} | ${kc.batchLatencyMs.p99_9} | | | ${(kafkaCeiling as { batch: number }).batch} | | | | | | | | | |`,
       ]
     : []),
   row(`gateway${workersNote}, full path, acks=-1`, gateway),
   ...curve.map((c) => row(`gateway${workersNote} at ${c.percent}% (${c.rate} req/s, paced)`, c)),
+  ...(vegetaHalf ? [row(`gateway${workersNote} at 50% (${halfRate} req/s, vegeta; achieved ${vegetaHalf.achievedRate})`, vegetaHalf)] : []),
   ...(soak ? [row(`soak at 50% for ${values.soak} s`, soak)] : []),
   ...(spooling ? [row('gateway while spooling (Kafka paused), full speed', spooling)] : []),
   ...(spoolDisabled ? [row('gateway with SPOOL_ENABLED=false, full speed', spoolDisabled)] : []),
@@ -446,9 +632,27 @@ const markdown = [
         `With the spool disabled: ${spoolDisabled.requestsPerSecond} req/s and ${spoolDisabled.cpuMicrosPerRequest} µs/req, against ${gateway.requestsPerSecond} and ${gateway.cpuMicrosPerRequest} with it enabled (Kafka healthy).`,
       ]
     : []),
+  ...(gatewayHalf.generatorLoopDelayMs
+    ? [
+        `The paced generator's own event-loop delay at 50%: p99 ${gatewayHalf.generatorLoopDelayMs.p99} ms, p99.9 ${gatewayHalf.generatorLoopDelayMs.p99_9} ms, max ${gatewayHalf.generatorLoopDelayMs.max} ms (counted in its latencies).`,
+      ]
+    : []),
   ...(results.gatewayShareOfHttpCeiling !== undefined
     ? [`Gateway throughput = ${Math.round(results.gatewayShareOfHttpCeiling * 100)}% of the HTTP ceiling.`]
     : []),
+  ...breakdownTable(`Where the time goes at 50% (${gatewayHalf.rate} req/s)`, gatewayHalf),
+  ...(vegetaHalf ? breakdownTable('Where the time goes at 50% from vegeta', vegetaHalf) : []),
+  ...(soak?.quarters
+    ? [
+        '',
+        `Soak at ${halfRate} req/s for ${values.soak} s, by quarter (latency from each request's due time):`,
+        '',
+        '| quarter | p50 ms | p99 ms | p99.9 ms | max ms | no HTTP answer | gateway RSS MB at its end | peak RSS MB |',
+        '|---|---|---|---|---|---|---|---|',
+        ...soak.quarters.map((q, k) => `| ${k + 1} | ${q.p50} | ${q.p99} | ${q.p99_9} | ${q.max} | ${q.errors} | ${q.rssMbAtEnd} | ${q.peakRssMb} |`),
+      ]
+    : []),
+  ...(soak ? breakdownTable(`Where the time goes in the soak`, soak) : []),
   ...(profileTop ? ['', 'Gateway CPU profile, top self time:', ...profileTop.slice(0, 5).map((p) => `- ${p.percent}% ${p.fn}`)] : []),
 ].join('\n');
 writeFileSync(path.join(resultsDir, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);

@@ -1,16 +1,24 @@
 // What the Node runtime adds to a request's latency, for /metrics: event-loop delay (every
 // request waits out whatever holds the loop) and garbage-collection pauses, at a resolution
 // fine enough for a tail measured in milliseconds.
-import { monitorEventLoopDelay, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import client from 'prom-client';
 
+const RESOLUTION_MS = 5;
 const PAUSE_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1];
 
-// node:perf_hooks' gc entry kinds (constants.NODE_PERFORMANCE_GC_*).
-const GC_KINDS: Record<number, string> = { 1: 'major', 2: 'minor', 4: 'incremental', 8: 'weakcb' };
+// node:perf_hooks' gc entry kinds. Young-generation collections are `minor` (scavenge) or, with
+// V8's newer young-generation collector, `minor-mark-sweep`; `major` is a full mark-compact.
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MINOR_MARK_SWEEP]: 'minor-mark-sweep',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
 
 export function observeRuntime(registry: client.Registry): void {
-  const loop = monitorEventLoopDelay({ resolution: 5 });
+  const loop = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   loop.enable();
   new client.Gauge({
     name: 'gateway_event_loop_delay_seconds',
@@ -19,7 +27,8 @@ export function observeRuntime(registry: client.Registry): void {
     aggregator: 'max',
     registers: [registry],
     collect() {
-      const seconds = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
+      // The monitor records the time between its timer's runs: the resolution plus the delay.
+      const seconds = (ns: number) => (Number.isFinite(ns) ? Math.max(0, ns / 1e6 - RESOLUTION_MS) / 1000 : 0);
       this.set({ quantile: '0.5' }, seconds(loop.percentile(50)));
       this.set({ quantile: '0.99' }, seconds(loop.percentile(99)));
       this.set({ quantile: '0.999' }, seconds(loop.percentile(99.9)));
@@ -29,7 +38,7 @@ export function observeRuntime(registry: client.Registry): void {
   });
   const pauses = new client.Histogram({
     name: 'gateway_gc_pause_seconds',
-    help: 'Garbage-collection pauses by kind (minor: young generation; major: mark-compact)',
+    help: 'Garbage-collection pauses by kind (minor, minor-mark-sweep: young generation; major: mark-compact; incremental: marking steps)',
     labelNames: ['kind'],
     buckets: PAUSE_BUCKETS,
     registers: [registry],
