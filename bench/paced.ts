@@ -23,6 +23,19 @@ function percentiles(values: Float64Array): { p50: number; p99: number; p99_9: n
   return { p50: at(0.5), p99: at(0.99), p99_9: at(0.999), max: Math.round(sorted[sorted.length - 1]! * 10) / 10 };
 }
 
+/** An open-loop load: `rate` requests a second for `seconds`, after `warmupSeconds` not counted. */
+export interface OpenLoop {
+  url: string;
+  rate: number;
+  seconds: number;
+  headers: Record<string, string>;
+  /** The body of request number n. */
+  body: (n: number) => string;
+  warmupSeconds?: number;
+  /** Called as the first counted request is sent. */
+  onCounting?: () => void;
+}
+
 export async function paced({
   url,
   rate,
@@ -34,19 +47,11 @@ export async function paced({
   segments = 1,
   maxConnections,
   onCounting,
-}: {
-  url: string;
-  rate: number;
-  seconds: number;
-  headers: Record<string, string>;
-  body: (n: number) => string;
+}: OpenLoop & {
   connections: number;
-  warmupSeconds?: number;
   segments?: number;
   /** Connections at most (default 4 × connections); requests beyond wait for a free one. */
   maxConnections?: number;
-  /** Called as the first counted request is sent. */
-  onCounting?: () => void;
 }): Promise<PacedResult> {
   const target = new URL(url);
   // FIFO: every open connection keeps being used, so none sits idle into the server's keep-alive

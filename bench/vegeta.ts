@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PacedResult } from './paced.ts';
+import type { OpenLoop, PacedResult } from './paced.ts';
 
 export function findVegeta(): string {
   const candidates = [process.env.VEGETA, path.join(os.homedir(), 'go', 'bin', 'vegeta'), 'vegeta'].filter((c): c is string => Boolean(c));
@@ -22,23 +22,7 @@ export interface VegetaResult extends PacedResult {
   readonly achievedRate: number;
 }
 
-export async function vegeta({
-  url,
-  rate,
-  seconds,
-  headers,
-  body,
-  warmupSeconds = 2,
-  onCounting,
-}: {
-  url: string;
-  rate: number;
-  seconds: number;
-  headers: Record<string, string>;
-  body: (n: number) => string;
-  warmupSeconds?: number;
-  onCounting?: () => void;
-}): Promise<VegetaResult> {
+export async function vegeta({ url, rate, seconds, headers, body, warmupSeconds = 2, onCounting }: OpenLoop): Promise<VegetaResult> {
   const bin = findVegeta();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-vegeta-'));
   try {
