@@ -1,5 +1,5 @@
 // Redeliveries, credential rotation, running without auth, and HTTPS.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topicFor } from '../../schemas/catalog.ts';
+import { projectRoot } from '../../stack/settings.ts';
 import { basic, startTestGateway, type TestGateway } from '../support/gateway.ts';
 import { documented } from '../support/payloads.ts';
 import { readTopics } from '../support/read-topic.ts';
@@ -80,10 +81,12 @@ describe('gateway: credentials', () => {
 describe('gateway: HTTPS', () => {
   let gw: TestGateway;
   let cert: Buffer;
+  let certFile: string;
 
   beforeAll(async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gw-tls-'));
-    const [certFile, keyFile] = [path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')];
+    certFile = path.join(dir, 'cert.pem');
+    const keyFile = path.join(dir, 'key.pem');
     execFileSync(
       'openssl',
       [
@@ -140,5 +143,25 @@ describe('gateway: HTTPS', () => {
 
   it('plain HTTP to the TLS port → no answer over HTTP', async () => {
     await expect(fetch(gw.url.replace('https:', 'http:'), { method: 'POST', body: '{}' })).rejects.toThrow();
+  });
+
+  it("the container's health check, given the gateway's PORT and TLS_CERT_FILE → asks /readyz over HTTPS there and passes; on a port with no gateway it fails", async () => {
+    // Asynchronously: the gateway answering it runs in this process.
+    const check = (port: string) =>
+      new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [path.join(projectRoot, 'gateway', 'http', 'healthcheck.ts')], {
+          env: { ...process.env, PORT: port, TLS_CERT_FILE: certFile },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.once('close', (status) => resolve({ status, stderr }));
+      });
+    const ready = await check(new URL(gw.url).port);
+    expect(ready.stderr).toBe('');
+    expect(ready.status).toBe(0);
+    const nothing = await check('1');
+    expect(nothing.status).toBe(1);
+    expect(nothing.stderr).toMatch(/https:\/\/127\.0\.0\.1:1\/readyz/);
   });
 });
