@@ -123,7 +123,7 @@ export async function startDockerStack(images: DockerStackImages, settings: Stac
   const [plaintext, saslSsl, ssl] = await freePorts(3);
   if (plaintext === undefined || saslSsl === undefined || ssl === undefined) throw new Error('no free ports for Kafka');
   const ports = { plaintext, saslSsl, ssl };
-  const [kafka, registry] = await Promise.all([
+  const started = await Promise.allSettled([
     startKafka(images.kafka, ports, tls),
     new GenericContainer(images.registry)
       .withExposedPorts(8080)
@@ -131,6 +131,12 @@ export async function startDockerStack(images: DockerStackImages, settings: Stac
       .withStartupTimeout(180_000)
       .start(),
   ]);
+  const [kafka, registry] = started.map((result) => (result.status === 'fulfilled' ? result.value : undefined));
+  if (!kafka || !registry) {
+    // The one that started is stopped: without testcontainers' reaper nothing else would.
+    await Promise.all([kafka?.stop(), registry?.stop()]);
+    throw started.find((result): result is PromiseRejectedResult => result.status === 'rejected')?.reason;
+  }
   const registryUrl = `http://127.0.0.1:${registry.getMappedPort(8080)}/apis/ccompat/v7`;
   return {
     env: { KAFKA_BROKERS: `127.0.0.1:${ports.plaintext}`, SCHEMA_REGISTRY_URL: registryUrl },

@@ -92,6 +92,11 @@ async function docker(env: NodeJS.ProcessEnv, report: Report): Promise<Backend> 
   if (!(await dockerEngineAnswers(env))) {
     throw new Error('STACK=docker but no Docker engine answers (DOCKER_HOST, /var/run/docker.sock): start one, or use STACK=local');
   }
+  // The containers' ports are published on this machine, and Kafka advertises them on 127.0.0.1.
+  // testcontainers would otherwise guess the address itself: where it sees /.dockerenv (it then
+  // believes it runs in a container) it takes the bridge's gateway, on which nothing is published
+  // when the engine publishes on 127.0.0.1 only.
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
   // Loaded only here: testcontainers is heavy and not needed by the other backends.
   const { dockerStackImages, startDockerStack } = await import('./docker-stack.ts');
   const images = dockerStackImages(env);
