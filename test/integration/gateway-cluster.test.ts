@@ -93,15 +93,13 @@ describe('gateway cluster (GATEWAY_WORKERS=2)', () => {
     const readyBefore = count('ready');
     process.kill(workers[0]!, 'SIGKILL');
     const sender = createSender(() => `${base}/webhooks/cometchat`, auth, `${prefix}-b`);
-    // The connection the dead worker held fails at the network level, and so can a new one the
-    // primary hands it before it has seen the exit; once a request is answered, every later one is.
+    // The connection the dead worker held fails at the network level, and so does each new one
+    // the primary hands it before it has seen the exit: a few, never an HTTP error.
     const outcomes = [];
     for (let i = 0; i < 40; i++) outcomes.push(await sender.send());
-    const firstAnswered = outcomes.findIndex((o) => o.status === 200);
-    expect(firstAnswered).toBeGreaterThanOrEqual(0);
-    expect(firstAnswered).toBeLessThanOrEqual(3);
-    expect(outcomes.slice(0, firstAnswered).every((o) => o.status === 0)).toBe(true);
-    expect(outcomes.slice(firstAnswered).every((o) => o.status === 200)).toBe(true);
+    const failed = outcomes.filter((o) => o.status !== 200);
+    expect(failed.every((o) => o.status === 0)).toBe(true);
+    expect(failed.length).toBeLessThanOrEqual(3);
     await waitFor(() => count('ready') > readyBefore, { timeoutMs: 60_000, what: 'a replacement worker ready' });
     expect(lines.some((l) => l.msg === 'a worker exited unexpectedly; starting another')).toBe(true);
     const now = childPids(primary.pid!);
