@@ -99,7 +99,7 @@ describe('gateway cluster (GATEWAY_WORKERS=2)', () => {
     for (let i = 0; i < 40; i++) outcomes.push(await sender.send());
     const failed = outcomes.filter((o) => o.status !== 200);
     expect(failed.every((o) => o.status === 0)).toBe(true);
-    expect(failed.length).toBeLessThanOrEqual(3);
+    expect(failed.length).toBeLessThanOrEqual(5);
     await waitFor(() => count('ready') > readyBefore, { timeoutMs: 60_000, what: 'a replacement worker ready' });
     expect(lines.some((l) => l.msg === 'a worker exited unexpectedly; starting another')).toBe(true);
     const now = childPids(primary.pid!);
