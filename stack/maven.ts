@@ -1,10 +1,9 @@
 // Fetches the stack's runtimes from Maven Central with the machine's `mvn`. Maven's local
 // repository (~/.m2) is the download cache; .stack/cache holds the unpacked result, completed
 // by a marker file so that an interrupted download is redone rather than half-used.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { runCommand } from './command.ts';
 
 /** Whether a Maven output line is worth showing as progress: downloads and errors. */
 export function isProgressLine(line: string): boolean {
@@ -12,21 +11,11 @@ export function isProgressLine(line: string): boolean {
 }
 
 function run(command: string, args: readonly string[], what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const transcript: string[] = [];
-    const onLine = (line: string): void => {
-      transcript.push(line);
-      if (isProgressLine(line)) process.stderr.write(`  ${line.replace(/^\[INFO\] /, '')}\n`);
-    };
-    createInterface({ input: child.stdout }).on('line', onLine);
-    createInterface({ input: child.stderr }).on('line', onLine);
-    child.once('error', (err) => reject(new Error(`${what}: could not run ${command} (${err.message}); install Maven (apt-get install maven)`)));
-    child.once('close', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`${what}: ${command} exited with ${code}; its last lines:\n${transcript.slice(-20).join('\n')}`));
-    });
-  });
+  return runCommand(command, args, {
+    what,
+    progress: (line) => (isProgressLine(line) ? `  ${line.replace(/^\[INFO\] /, '')}` : undefined),
+    install: 'install Maven (apt-get install maven)',
+  }).then(() => undefined);
 }
 
 // Batch mode still prints one line as each download starts and ends: that is the progress.
