@@ -13,6 +13,28 @@ import { kafkaBrokers, projectRoot, type StackSettings } from './settings.ts';
 import type { Component } from './component.ts';
 
 /**
+ * What every single-node Kafka of the project's sets beside its listeners and key material, as
+ * a local process (serverProperties) or in a container (test/support/docker-stack.ts).
+ */
+export const SINGLE_NODE_PROPERTIES: Readonly<Record<string, string>> = {
+  'sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+  'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+  'ssl.keystore.type': 'PKCS12',
+  'ssl.truststore.type': 'PEM',
+  'listener.name.ssl.ssl.client.auth': 'required',
+  // Topics are created on purpose (by the gateway, by tests), never by a stray producer.
+  'auto.create.topics.enable': 'false',
+  'num.partitions': '3',
+  // One node: every internal topic has one replica.
+  'offsets.topic.replication.factor': '1',
+  'transaction.state.log.replication.factor': '1',
+  'transaction.state.log.min.isr': '1',
+  'share.coordinator.state.topic.replication.factor': '1',
+  'share.coordinator.state.topic.min.isr': '1',
+  'group.initial.rebalance.delay.ms': '0',
+};
+
+/**
  * Three client listeners on loopback: PLAINTEXT; SASL_SSL with SCRAM-SHA-512 users; and SSL that
  * requires a client certificate signed by the stack's CA (mutual TLS without SASL).
  */
@@ -28,26 +50,12 @@ export function serverProperties(settings: StackSettings, dataDir: string, tls: 
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
     'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL',
-    'sasl.enabled.mechanisms=SCRAM-SHA-512',
-    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
-    'ssl.keystore.type=PKCS12',
     `ssl.keystore.location=${tls.brokerKeystore}`,
     `ssl.keystore.password=${tls.keystorePassword}`,
     `ssl.key.password=${tls.keystorePassword}`,
-    'ssl.truststore.type=PEM',
     `ssl.truststore.location=${tls.caFile}`,
-    'listener.name.ssl.ssl.client.auth=required',
     `log.dirs=${dataDir}`,
-    // Topics are created on purpose (by the gateway, by tests), never by a stray producer.
-    'auto.create.topics.enable=false',
-    'num.partitions=3',
-    // One node: every internal topic has one replica.
-    'offsets.topic.replication.factor=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
-    'group.initial.rebalance.delay.ms=0',
+    ...Object.entries(SINGLE_NODE_PROPERTIES).map(([key, value]) => `${key}=${value}`),
     '',
   ].join('\n');
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
+import { SINGLE_NODE_PROPERTIES } from '../../stack/kafka.ts';
 import type { StackSettings } from '../../stack/settings.ts';
 import { projectRoot } from '../../stack/settings.ts';
 import { type StackEnv, saslSslEnv } from '../../stack/stack.ts';
@@ -47,9 +48,14 @@ interface HostPorts {
   readonly ssl: number;
 }
 
+/** The official apache/kafka image's variable for a server property: `.` → `_`, `_` → `__`, `-` → `___`. */
+export function kafkaEnvName(property: string): string {
+  return `KAFKA_${property.replaceAll('_', '__').replaceAll('-', '___').replaceAll('.', '_').toUpperCase()}`;
+}
+
 /**
  * One KRaft node configured as the official apache/kafka image is (KAFKA_* variables): the
- * listeners of the local stack (PLAINTEXT; SASL_SSL with SCRAM-SHA-512; SSL requiring a client
+ * local stack's single-node settings and listeners (PLAINTEXT; SASL_SSL with SCRAM-SHA-512; SSL requiring a client
  * certificate), each advertised on its host port on 127.0.0.1, and one for the broker itself.
  */
 export function kafkaEnvironment(ports: HostPorts): Record<string, string> {
@@ -63,24 +69,11 @@ export function kafkaEnvironment(ports: HostPorts): Record<string, string> {
     KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL,BROKER:PLAINTEXT',
     KAFKA_INTER_BROKER_LISTENER_NAME: 'BROKER',
     KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
-    KAFKA_SASL_ENABLED_MECHANISMS: 'SCRAM-SHA-512',
-    // listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config (__ is _, ___ is -)
-    KAFKA_LISTENER_NAME_SASL__SSL_SCRAM___SHA___512_SASL_JAAS_CONFIG: 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
-    KAFKA_SSL_KEYSTORE_TYPE: 'PKCS12',
     KAFKA_SSL_KEYSTORE_FILENAME: 'broker.p12',
     KAFKA_SSL_KEYSTORE_CREDENTIALS: 'keystore-password',
     KAFKA_SSL_KEY_CREDENTIALS: 'keystore-password',
-    KAFKA_SSL_TRUSTSTORE_TYPE: 'PEM',
     KAFKA_SSL_TRUSTSTORE_LOCATION: `${SECRETS}/ca.pem`,
-    KAFKA_LISTENER_NAME_SSL_SSL_CLIENT_AUTH: 'required',
-    KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
-    KAFKA_NUM_PARTITIONS: '3',
-    KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
-    KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
-    KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
-    KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: '1',
-    KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: '1',
-    KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+    ...Object.fromEntries(Object.entries(SINGLE_NODE_PROPERTIES).map(([key, value]) => [kafkaEnvName(key), value])),
     KAFKA_HEAP_OPTS: '-Xmx512m -Xms256m',
   };
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot, stackSettings } from '../../stack/settings.ts';
-import { composeDefaultImages, dockerStackImages } from '../support/docker-stack.ts';
+import { composeDefaultImages, dockerStackImages, kafkaEnvName } from '../support/docker-stack.ts';
 
 const compose = readFileSync(path.join(projectRoot, 'docker-compose.yml'), 'utf8');
 
@@ -32,5 +32,10 @@ describe('Docker configuration', () => {
     const dockerfile = readFileSync(path.join(projectRoot, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:26-slim$/m);
     expect(compose.match(/NODE_IMAGE: \$\{NODE_IMAGE:-node:26-slim\}/g)).toHaveLength(2);
+  });
+
+  it('names a server property as the official Kafka image reads it: . → _, _ → __, - → ___', () => {
+    expect(kafkaEnvName('num.partitions')).toBe('KAFKA_NUM_PARTITIONS');
+    expect(kafkaEnvName('listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config')).toBe('KAFKA_LISTENER_NAME_SASL__SSL_SCRAM___SHA___512_SASL_JAAS_CONFIG');
   });
 });
