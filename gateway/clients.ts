@@ -9,7 +9,8 @@ import type { GatewayConfig } from './config.ts';
 import { createRenewingProducer, type RenewingProducer } from './ingest/renewing-producer.ts';
 
 export interface GatewayClients {
-  readonly producer: RenewingProducer;
+  /** KAFKA_PRODUCERS of them, each with its own producer id and connections; the first also drains the spool. */
+  readonly producers: readonly RenewingProducer[];
   readonly admin: Admin;
   readonly registry: RegistryClient;
 }
@@ -27,16 +28,18 @@ export function createClients(config: GatewayConfig, { logger }: { logger: Logge
     // not wait for it beyond their budget; short retry gaps make recovery quick. The default
     // partitioner is murmur2, as Java clients use, so keys land where they would expect. A new
     // producer id replaces one whose sequence numbers a restarted broker refuses.
-    producer: createRenewingProducer(
-      () =>
-        kafka.producer({
-          createPartitioner: Partitioners.DefaultPartitioner,
-          idempotent: true,
-          maxInFlightRequests: 1,
-          allowAutoTopicCreation: false,
-          retry: { initialRetryTime: 100, maxRetryTime: 1000 },
-        }),
-      logger.child({ module: 'gateway' }),
+    producers: Array.from({ length: config.kafkaProducers }, () =>
+      createRenewingProducer(
+        () =>
+          kafka.producer({
+            createPartitioner: Partitioners.DefaultPartitioner,
+            idempotent: true,
+            maxInFlightRequests: 1,
+            allowAutoTopicCreation: false,
+            retry: { initialRetryTime: 100, maxRetryTime: 1000 },
+          }),
+        logger.child({ module: 'gateway' }),
+      ),
     ),
     admin: kafka.admin({ retry: { retries: 2 } }),
     registry: createRegistryClient(config.connections.registry),

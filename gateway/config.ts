@@ -40,6 +40,8 @@ export interface GatewayConfig {
   readonly retryAfterSeconds: number;
   /** How long the publisher waits for more events before sending a batch. */
   readonly lingerMs: number;
+  /** Idempotent producers side by side, events shared among them by key (one batch in flight each). */
+  readonly kafkaProducers: number;
   readonly maxBatchMessages: number;
   readonly dedupeWindowMs: number;
   readonly dedupeMaxEntries: number;
@@ -148,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     retryAfterSeconds: int('RETRY_AFTER_SECONDS', 10, { min: 0, max: 3600 }, 's'),
     lingerMs: int('LINGER_MS', 2, { min: 0, max: 1000 }, 'ms'),
     maxBatchMessages: int('MAX_BATCH_MESSAGES', 500, { min: 1, max: 100_000 }),
+    kafkaProducers: int('KAFKA_PRODUCERS', 2, { min: 1, max: 64 }),
     dedupeWindowMs: int('DEDUPE_WINDOW_MS', 5 * 60_000, { min: 0, max: 24 * 3600_000 }, 'ms'), // 5 minutes
     dedupeMaxEntries: int('DEDUPE_MAX_ENTRIES', 200_000, { min: 0, max: 10_000_000 }),
     requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }, 'ms'),

@@ -10,8 +10,9 @@ import { closeServer, createServer, listen, type GatewayServer } from './http/se
 import { createDedupeWindow } from './ingest/dedupe.ts';
 import { createDelivery } from './ingest/delivery.ts';
 import { createIngest, type Ingest } from './ingest/ingest.ts';
-import { createPublisher } from './ingest/publisher.ts';
+import { createPublisher, type PublisherHooks } from './ingest/publisher.ts';
 import { createRouter } from './ingest/route.ts';
+import { createShardedPublisher } from './ingest/sharded-publisher.ts';
 import { createLifecycle, createReadiness, type Lifecycle } from './lifecycle.ts';
 import { createMetrics, type GatewayMetrics } from './metrics.ts';
 import { createDrainer } from './spool/drainer.ts';
@@ -43,31 +44,32 @@ export interface GatewayDeps {
 }
 
 export function createGateway({ config, clients, spool, logger, contract = loadContract(), metrics = createMetrics() }: GatewayDeps): Gateway {
-  const { producer, admin, registry } = clients;
+  const { producers, admin, registry } = clients;
   const lifecycle = createLifecycle();
   const schemaIds = new Map<string, number>();
   const log = logger.child({ module: 'gateway' });
 
-  const publisher = createPublisher({
-    producer,
-    lingerMs: config.lingerMs,
-    maxBatchMessages: config.maxBatchMessages,
-    hooks: {
-      onQueueWait: (ms) => metrics.publishWait(ms / 1000),
-      onBatch: ({ messages, durationMs, error }) => {
-        metrics.batch(messages);
-        metrics.produce(durationMs / 1000);
-        if (error) {
-          metrics.kafkaError();
-          log.warn({ err: error, messages }, 'Kafka did not acknowledge a batch');
-        }
-      },
+  const hooks: PublisherHooks = {
+    onQueueWait: (ms) => metrics.publishWait(ms / 1000),
+    onBatch: ({ messages, durationMs, error }) => {
+      metrics.batch(messages);
+      metrics.produce(durationMs / 1000);
+      if (error) {
+        metrics.kafkaError();
+        log.warn({ err: error, messages }, 'Kafka did not acknowledge a batch');
+      }
     },
-  });
-  // kafkajs's own view of each Produce request: queued behind others, then the broker's round trip.
-  producer.on(producer.events.REQUEST, ({ payload }) => {
-    if (payload.apiName === 'Produce') metrics.produceRequest(payload.pendingDuration / 1000, payload.duration / 1000);
-  });
+  };
+  // One publisher per producer, events shared among them by key.
+  const publisher = createShardedPublisher(
+    producers.map((producer) => createPublisher({ producer, lingerMs: config.lingerMs, maxBatchMessages: config.maxBatchMessages, hooks })),
+  );
+  for (const producer of producers) {
+    // kafkajs's own view of each Produce request: queued behind others, then the broker's round trip.
+    producer.on(producer.events.REQUEST, ({ payload }) => {
+      if (payload.apiName === 'Produce') metrics.produceRequest(payload.pendingDuration / 1000, payload.duration / 1000);
+    });
+  }
   const spoolLog = logger.child({ module: 'spool' });
   if (spool) metrics.observeSpool(() => spool.stats());
   const delivery = createDelivery({
@@ -83,7 +85,7 @@ export function createGateway({ config, clients, spool, logger, contract = loadC
             createDrainer: ({ onDrained, onEmpty }) =>
               createDrainer({
                 store: spool,
-                producer,
+                producer: producers[0]!,
                 publisherIdle: () => publisher.idle(),
                 onDrained: (events) => onDrained(events.map((e) => e.eventId)),
                 onEmpty,
@@ -148,7 +150,7 @@ export function createGateway({ config, clients, spool, logger, contract = loadC
       await publisher.flush().catch((err: unknown) => log.error({ err }, 'events still queued at shutdown could not be sent'));
       // Rows not yet drained stay in the spool for the next start.
       await delivery.stop(config.shutdownGraceMs);
-      await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+      await Promise.allSettled([...producers.map((p) => p.disconnect()), admin.disconnect()]);
       log.info('stopped');
     },
   };

@@ -60,7 +60,7 @@ export function describeStartupProblem(err: unknown): string {
 /** Prepares Kafka and the schemas, filling `schemaIds`; marks the lifecycle started when done. */
 export async function prepare({
   config,
-  clients: { admin, producer, registry },
+  clients: { admin, producers, registry },
   contract,
   schemaIds,
   lifecycle,
@@ -89,7 +89,7 @@ export async function prepare({
         'resolving schema ids in the registry',
       );
       for (const [trigger, id] of ids) schemaIds.set(trigger, id);
-      await withTimeout(producer.connect(), START_STEP_TIMEOUT_MS, 'connecting the producer');
+      await withTimeout(Promise.all(producers.map((p) => p.connect())), START_STEP_TIMEOUT_MS, 'connecting the producers');
       lifecycle.started = true;
       lifecycle.startupProblem = undefined;
       logger.info({ schemas: ids.size, topics: gatewayTopics(config) }, 'ready');

@@ -3,8 +3,8 @@
 // full, or when its oldest event has waited lingerMs (as linger.ms in Kafka's own producer),
 // and never while the previous batch is in flight. A caller that gives up
 // (its budget ran out) has its event taken out of the queue if it was not sent yet, so a refusal
-// usually means the event was not stored. One batch is in flight at a time, which keeps the
-// idempotent producer's ordering simple.
+// usually means the event was not stored. One batch is in flight at a time, as kafkajs's
+// idempotent producer sends one at a time anyway; sharded-publisher.ts runs several side by side.
 import type { Message, Producer, TopicMessages } from 'kafkajs';
 
 export interface OutgoingEvent {

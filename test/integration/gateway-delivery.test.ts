@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { laneOf } from '../../gateway/ingest/sharded-publisher.ts';
 import { topicFor } from '../../schemas/catalog.ts';
 import { projectRoot } from '../../stack/settings.ts';
 import { basic, startTestGateway, type TestGateway } from '../support/gateway.ts';
@@ -52,6 +53,46 @@ describe('gateway: redeliveries', () => {
     const metrics = await gw.gateway.metrics.registry.getSingleMetricAsString('gateway_batch_messages');
     const batches = Number(/gateway_batch_messages_count (\d+)/.exec(metrics)![1]);
     expect(batches).toBeLessThan(200);
+  });
+});
+
+describe('gateway: producers side by side (KAFKA_PRODUCERS=4)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ KAFKA_PRODUCERS: '4', TOPIC_PARTITIONS: '3' });
+  });
+  afterAll(() => gw?.stop());
+
+  it('400 events of 8 conversations handed to the core at once → each once in Kafka, every conversation in the order it was handed over', async () => {
+    const conversations = Array.from({ length: 8 }, (_, c) => `conversation-${c}`);
+    const handed = new Map<string, string[]>(conversations.map((c) => [c, []]));
+    const outcomes = Array.from({ length: 400 }, (_, i) => {
+      const payload = documented('message_sent');
+      const message = (payload.data as { message: Record<string, unknown> }).message;
+      const conversation = conversations[i % conversations.length]!;
+      message.id = `lanes-${i}`;
+      message.conversationId = conversation;
+      const raw = JSON.stringify(payload);
+      return gw.gateway.ingest({ body: JSON.parse(raw), raw, requestId: `lanes-${i}`, receivedAt: Date.now() });
+    });
+    // The order each conversation's events were handed over in: i, i + 8, i + 16, …
+    (await Promise.all(outcomes)).forEach((outcome, i) => {
+      expect(outcome.status).toBe('accepted');
+      if (outcome.status === 'accepted') handed.get(conversations[i % conversations.length]!)!.push(outcome.eventId);
+    });
+    const records = await readTopics([topicFor('messages', gw.config.topicPrefix)], 400);
+    expect(records).toHaveLength(400);
+    expect(new Set(records.map((r) => r.headers.ce_id)).size).toBe(400);
+    for (const conversation of conversations) {
+      const inKafka = records.filter((r) => r.key === conversation).map((r) => r.headers.ce_id);
+      expect(inKafka, conversation).toEqual(handed.get(conversation));
+    }
+    // The conversations fell into more than one lane, each lane a producer of its own (its own
+    // producer id in the batches' headers), and each conversation was written by one of them.
+    const lanes = new Set(conversations.map((c) => laneOf(c, 4)));
+    expect(lanes.size).toBeGreaterThan(1);
+    expect(new Set(records.map((r) => r.producerId)).size).toBe(lanes.size);
+    for (const conversation of conversations) expect(new Set(records.filter((r) => r.key === conversation).map((r) => r.producerId)).size).toBe(1);
   });
 });
 

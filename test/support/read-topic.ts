@@ -9,10 +9,16 @@ export interface ReadRecord {
   readonly key: string | null;
   readonly value: Buffer;
   readonly headers: Record<string, string>;
+  /** The id of the producer that wrote the record's batch (from the batch header kafkajs decodes). */
+  readonly producerId: string;
 }
 
 function headersOf(headers: IHeaders | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
+}
+
+function producerIdOf(message: KafkaMessage): string {
+  return String((message as KafkaMessage & { batchContext?: { producerId?: string } }).batchContext?.producerId ?? '');
 }
 
 export async function readTopics(topics: readonly string[], count: number, { timeoutMs = 60_000 } = {}): Promise<ReadRecord[]> {
@@ -23,7 +29,14 @@ export async function readTopics(topics: readonly string[], count: number, { tim
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ topic, partition, message }: { topic: string; partition: number; message: KafkaMessage }) => {
-        records.push({ topic, partition, key: message.key?.toString() ?? null, value: message.value!, headers: headersOf(message.headers) });
+        records.push({
+          topic,
+          partition,
+          key: message.key?.toString() ?? null,
+          value: message.value!,
+          headers: headersOf(message.headers),
+          producerId: producerIdOf(message),
+        });
       },
     });
     await waitFor(() => records.length >= count, { timeoutMs, what: `${count} records on ${topics.join(', ')}` });
@@ -56,7 +69,14 @@ export async function readAll(topics: readonly string[], { timeoutMs = 60_000 } 
       eachMessage: async ({ topic, partition, message }: { topic: string; partition: number; message: KafkaMessage }) => {
         const end = ends.get(`${topic}/${partition}`);
         if (end === undefined || BigInt(message.offset) >= end) return;
-        records.push({ topic, partition, key: message.key?.toString() ?? null, value: message.value!, headers: headersOf(message.headers) });
+        records.push({
+          topic,
+          partition,
+          key: message.key?.toString() ?? null,
+          value: message.value!,
+          headers: headersOf(message.headers),
+          producerId: producerIdOf(message),
+        });
         if (BigInt(message.offset) + 1n >= end) reached.add(`${topic}/${partition}`);
       },
     });

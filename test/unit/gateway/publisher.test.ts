@@ -3,39 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProducerBatch } from 'kafkajs';
 import { createPublisher, PublishTimeoutError } from '../../../gateway/ingest/publisher.ts';
-
-function recordingProducer() {
-  const batches: ProducerBatch[] = [];
-  /** performance.now() of each sendBatch call. */
-  const sentAt: number[] = [];
-  let gate: Promise<void> | undefined;
-  let openGate = (): void => undefined;
-  let failure: unknown;
-  return {
-    batches,
-    sentAt,
-    /** Batches sent from now on wait until open(). */
-    close() {
-      gate = new Promise<void>((resolve) => (openGate = resolve));
-    },
-    open() {
-      gate = undefined;
-      openGate();
-    },
-    failWith(err: unknown) {
-      failure = err;
-    },
-    producer: {
-      async sendBatch(batch: ProducerBatch) {
-        batches.push(batch);
-        sentAt.push(performance.now());
-        if (failure) throw failure;
-        if (gate) await gate;
-        return [];
-      },
-    },
-  };
-}
+import { recordingProducer } from '../../support/recording-producer.ts';
 
 const event = (n: number, topic = 't') => ({ topic, message: { key: `k${n}`, value: `v${n}` } });
 const count = (b: ProducerBatch) => (b.topicMessages ?? []).reduce((n, t) => n + t.messages.length, 0);
