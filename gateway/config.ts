@@ -155,7 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     dedupeMaxEntries: int('DEDUPE_MAX_ENTRIES', 200_000, { min: 0, max: 10_000_000 }),
     requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }, 'ms'),
     headersTimeoutMs: int('HEADERS_TIMEOUT_MS', 5_000, { min: 100, max: 600_000 }, 'ms'),
-    keepAliveTimeoutMs: int('KEEP_ALIVE_TIMEOUT_MS', 5_000, { min: 0, max: 600_000 }, 'ms'),
+    // Longer than the idle timeout of common load balancers and client pools (60 s): the side that
+    // closes an idle connection first should be the client, which never races its own reuse.
+    keepAliveTimeoutMs: int('KEEP_ALIVE_TIMEOUT_MS', 65_000, { min: 0, max: 600_000 }, 'ms'),
     maxHeaderBytes: int('MAX_HEADER_BYTES', 16 * 1024, { min: 1024, max: 1024 * 1024 }, 'bytes'),
     maxConnections: int('MAX_CONNECTIONS', 1024, { min: 1, max: 1_000_000 }),
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, { min: 0, max: 600_000 }, 'ms'),

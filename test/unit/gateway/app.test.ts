@@ -102,3 +102,45 @@ describe('HTTP edge (core replaced)', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('HTTP edge: idle keep-alive connections', () => {
+  /** A raw connection that sends one request, then reports when the server closes it. */
+  async function idleConnection(server: GatewayServer): Promise<{ closedAfterMs: Promise<number> }> {
+    const { connect } = await import('node:net');
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    socket.write('GET /healthz HTTP/1.1\r\nHost: gateway\r\nConnection: keep-alive\r\n\r\n');
+    await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    const answeredAt = performance.now();
+    return { closedAfterMs: new Promise((resolve) => socket.once('close', () => resolve(performance.now() - answeredAt))) };
+  }
+
+  async function serve(env: Record<string, string>): Promise<GatewayServer> {
+    const own = loadConfig({ KAFKA_BROKERS: 'kafka.invalid:9092', SCHEMA_REGISTRY_URL: 'http://registry.invalid', WEBHOOK_AUTH_DISABLED: 'true', ...env });
+    const app = createApp({
+      config: own,
+      logger: pino({ level: 'silent' }),
+      metrics: createMetrics({ collectDefault: false }),
+      readiness: async () => ({ ready: true, checks: {} }),
+      ingest: async () => ({ status: 'duplicate', eventId: '00000000-0000-5000-8000-000000000000', trigger: 'message_sent' }),
+    });
+    const server = createServer(own, app);
+    await listen(server, 0, '127.0.0.1');
+    return server;
+  }
+
+  it('by default → kept open longer than the 60 s idle timeout of common load balancers, so the client side closes first', () => {
+    const defaults = loadConfig({ KAFKA_BROKERS: 'kafka.invalid:9092', SCHEMA_REGISTRY_URL: 'http://registry.invalid', WEBHOOK_AUTH_DISABLED: 'true' });
+    expect(defaults.keepAliveTimeoutMs).toBeGreaterThan(60_000);
+  });
+
+  it('idle for KEEP_ALIVE_TIMEOUT_MS → closed by the gateway then, not before', async () => {
+    const server = await serve({ KEEP_ALIVE_TIMEOUT_MS: '400' });
+    try {
+      const closedAfterMs = await (await idleConnection(server)).closedAfterMs;
+      expect(closedAfterMs).toBeGreaterThanOrEqual(350);
+      expect(closedAfterMs).toBeLessThan(3_000);
+    } finally {
+      await closeServer(server, 100);
+    }
+  });
+});
