@@ -5,7 +5,6 @@
 // the gateway again at 50% of its maximum rate. Writes bench/results/<time>.json and .md.
 import autocannon from 'autocannon';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,7 +15,8 @@ import { projectRoot, stackSettings } from '../stack/settings.ts';
 import { childPids, managedProcess, runningPid, statFields } from '../stack/processes.ts';
 import { up } from '../stack/stack.ts';
 import { benchBody, mixTriggers } from './mix.ts';
-import { type PacedResult, paced } from './paced.ts';
+import type { PacedResult } from './paced.ts';
+import { pacedOnThread } from './paced-thread.ts';
 import { findVegeta, vegeta } from './vegeta.ts';
 import { latencySvg } from './plot.ts';
 
@@ -32,6 +32,7 @@ it. Starts the local stack if needed; writes bench/results/<time>.json, .md and 
   --only gateway      skip the ceilings
   --workers N         GATEWAY_WORKERS for the gateway
   --node-args "..."   extra Node/V8 options for the gateway process
+  --gateway-env "K=V ..."  extra environment for the gateway (e.g. "KAFKA_PRODUCERS=1")
   --profile           CPU profile of the gateway
   --paced-connections N  at most N connections for the paced runs (default 4 × --connections)
   --vegeta            also: the 50% rate from vegeta, an independent open-loop generator
@@ -52,6 +53,8 @@ const { values } = parseCli(USAGE, {
   workers: { type: 'string', default: '1' },
   // Extra Node/V8 options for the gateway process, e.g. "--max-semi-space-size=8".
   'node-args': { type: 'string', default: '' },
+  // Extra gateway settings, e.g. "KAFKA_PRODUCERS=1 LINGER_MS=1".
+  'gateway-env': { type: 'string', default: '' },
   // Paced runs below the maximum, in % of it; 50 is always one of them.
   curve: { type: 'string', default: '25,50,75,90' },
   spool: { type: 'boolean', default: false },
@@ -146,12 +149,25 @@ function sample(pids: readonly number[], { reaped = false } = {}): { cpuSeconds:
   return { cpuSeconds: ticks / 100, rssMb: Math.round(rssKb / 102.4) / 10 };
 }
 
+/** A process's resident memory by kind, from /proc: anonymous (heaps, buffers) and file-backed (the binary, libraries). */
+function residentParts(pid: number): Record<string, number> {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { 'rss.anonymous': Math.round(kb('RssAnon') / 102.4) / 10, 'rss.file': Math.round(kb('RssFile') / 102.4) / 10 };
+  } catch {
+    return {};
+  }
+}
+
 interface StageSummary {
   count: number;
   totalMs: number;
   p50AtMost: number;
   p99AtMost: number;
   p99_9AtMost: number;
+  /** The bucket bound the slowest one falls within. */
+  maxAtMost: number;
 }
 
 interface LoadResult {
@@ -176,12 +192,14 @@ interface LoadResult {
   maxConnections?: number;
   /** A soak by quarter: latency (ms from due), requests without an HTTP answer, and the gateway's RSS. */
   quarters?: { p50: number; p99: number; p99_9: number; max: number; errors: number; rssMbAtEnd: number; peakRssMb: number }[];
-  /** The paced generator's own event-loop delay (it runs in this process). */
+  /** The paced generator's own event-loop delay (on its thread). */
   generatorLoopDelayMs?: { p99: number; p99_9: number; max: number };
   /** vegeta: the rate it achieved. */
   achievedRate?: number;
   /** Where the time went (gateway runs): each stage's histogram between the run's first and last scrape. */
   breakdown?: Record<Stage, StageSummary> & { eventLoopDelayMs: Record<string, number> };
+  /** The gateway's memory as the run ended: RSS, V8's heap by space, external (single process only). */
+  memoryMbAtEnd?: Record<string, number>;
   /** Who else used the machine's CPU meanwhile: this process (the load generator) and the broker. */
   loadGeneratorCpuPercent?: number;
   kafkaCpuPercent?: number;
@@ -227,6 +245,7 @@ async function gatewayCounters(port: number): Promise<{
   loopDelayMs: Record<string, number>;
   batches: number;
   batchedEvents: number;
+  memoryMb: Record<string, number>;
 }> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const number = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
@@ -234,14 +253,30 @@ async function gatewayCounters(port: number): Promise<{
   const loopDelayMs: Record<string, number> = {};
   for (const [, quantile, value] of text.matchAll(/^gateway_event_loop_delay_seconds\{quantile="([^"]+)"\} (\S+)$/gm))
     loopDelayMs[quantile!] = Math.round(Number(value) * 10_000) / 10;
-  return { stages, loopDelayMs, batches: number('gateway_batch_messages_count'), batchedEvents: number('gateway_batch_messages_sum') };
+  // Where the resident memory is: V8's heap by space, and memory outside it that V8 knows of.
+  const mb = (bytes: number) => Math.round(bytes / 104857.6) / 10;
+  const memoryMb: Record<string, number> = {
+    rss: mb(number('gateway_process_resident_memory_bytes')),
+    heap: mb(number('gateway_nodejs_heap_size_total_bytes')),
+  };
+  for (const [, space, value] of text.matchAll(/^gateway_nodejs_heap_space_size_total_bytes\{space="([^"]+)"\} (\S+)$/gm))
+    if (Number(value) > 0) memoryMb[`heap.${space}`] = mb(Number(value));
+  memoryMb.external = mb(number('gateway_nodejs_external_memory_bytes'));
+  return { stages, loopDelayMs, batches: number('gateway_batch_messages_count'), batchedEvents: number('gateway_batch_messages_sum'), memoryMb };
 }
 
 /** Between two scrapes: how many, their total, and the bucket bounds p50, p99 and p99.9 fall within (ms). */
 function stageSummary(before: Histogram, after: Histogram): StageSummary {
   const count = (after.buckets.get(Infinity) ?? 0) - (before.buckets.get(Infinity) ?? 0);
   const bound = (q: number) => bucketBound(before.buckets, after.buckets, q);
-  return { count, totalMs: Math.round(after.sumMs - before.sumMs), p50AtMost: bound(0.5), p99AtMost: bound(0.99), p99_9AtMost: bound(0.999) };
+  return {
+    count,
+    totalMs: Math.round(after.sumMs - before.sumMs),
+    p50AtMost: bound(0.5),
+    p99AtMost: bound(0.99),
+    p99_9AtMost: bound(0.999),
+    maxAtMost: bound(1),
+  };
 }
 
 function bucketBound(before: Map<number, number>, after: Map<number, number>, quantile: number): number {
@@ -300,26 +335,30 @@ async function load(
     non2xx: number;
     bySegment?: PacedResult['bySegment'];
   };
-  // The load generator's own event loop (this process): a delay here is counted as latency of
-  // the requests due meanwhile.
-  const ownLoop = monitorEventLoopDelay({ resolution: 5 });
-  ownLoop.enable();
+  let generatorLoopDelayMs: LoadResult['generatorLoopDelayMs'];
   const connectionCounts: number[] = [];
   const connectionTimer = setInterval(() => void establishedConnections(port).then((count) => connectionCounts.push(count)), 500);
   if (rate && generator === 'vegeta') {
     result = await vegeta({ url, rate, seconds: duration, headers, body: () => benchBody(n++, run, slots), onCounting: counting });
   } else if (rate) {
-    result = await paced({
-      url,
-      rate,
-      seconds: duration,
-      headers,
-      connections,
-      segments: quarters ? 4 : 1,
-      ...(values['paced-connections'] ? { maxConnections: Number(values['paced-connections']) } : {}),
-      body: () => benchBody(n++, run, slots),
-      onCounting: counting,
-    });
+    // On a thread of its own, so that this thread's sampling never pauses it.
+    const threadResult = await pacedOnThread(
+      {
+        url,
+        rate,
+        seconds: duration,
+        headers,
+        connections,
+        segments: quarters ? 4 : 1,
+        ...(values['paced-connections'] ? { maxConnections: Number(values['paced-connections']) } : {}),
+        run,
+        firstBody: n,
+        slots,
+      },
+      counting,
+    );
+    n += Math.ceil(rate * (duration + 2)) + 1; // every body the run may have used, warm-up included
+    ({ generatorLoopDelayMs, ...result } = threadResult);
   } else {
     counting();
     const r = await autocannon({
@@ -338,9 +377,6 @@ async function load(
     };
   }
   clearInterval(connectionTimer);
-  ownLoop.disable();
-  const loopMs = (q: number) => Math.round(Math.max(0, (q === 100 ? ownLoop.max : ownLoop.percentile(q)) / 1e6 - 5) * 10) / 10;
-  const generatorLoopDelayMs = { p99: loopMs(99), p99_9: loopMs(99.9), max: loopMs(100) };
   const elapsed = (performance.now() - baseline!.at) / 1000;
   if (timer) clearInterval(timer);
   const { target: first, machine: firstMachine, counters: countersBefore } = baseline!;
@@ -355,7 +391,7 @@ async function load(
     ...(result.errorCodes && result.errors > 0 ? { errorCodes: result.errorCodes } : {}),
     non2xx: result.non2xx,
     ...(connectionCounts.length > 0 ? { maxConnections: Math.max(...connectionCounts) } : {}),
-    ...(generator === 'paced' ? { generatorLoopDelayMs } : {}),
+    ...(generatorLoopDelayMs ? { generatorLoopDelayMs } : {}),
     ...('achievedRate' in result ? { achievedRate: result.achievedRate as number } : {}),
     machineCpuPercent: Math.round(((machine.busy - firstMachine.busy) / Math.max(1, machine.total - firstMachine.total)) * 100 * os.cpus().length),
     loadGeneratorCpuPercent: percent(others.self, baseline!.self, true),
@@ -374,6 +410,7 @@ async function load(
       >),
       eventLoopDelayMs: after.loopDelayMs,
     };
+    out.memoryMbAtEnd = { ...after.memoryMb, ...(pid ? residentParts(pid) : {}) };
     out.eventsPerBatch = Math.round(((after.batchedEvents - before.batchedEvents) / Math.max(1, after.batches - before.batches)) * 10) / 10;
   }
   if (pid && samples.length > 0) {
@@ -420,6 +457,16 @@ const gatewayEnv = {
   GATEWAY_WORKERS: values.workers,
   // A spool of this run's own, never the project's .data.
   SPOOL_DIR: mkdtempSync(path.join(os.tmpdir(), 'bench-spool-')),
+  ...Object.fromEntries(
+    values['gateway-env']
+      .split(' ')
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        if (at < 1) throw new Error(`--gateway-env ${pair}: settings are NAME=value, separated by spaces`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+  ),
 };
 const profileArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}/profile-${stamp}`] : [];
 const gatewayChild = spawn(
@@ -553,6 +600,8 @@ const results = {
   connections,
   seconds,
   gatewayWorkers: Number(values.workers),
+  ...(values['gateway-env'] ? { gatewayEnv: values['gateway-env'] } : {}),
+  ...(values['node-args'] ? { nodeArgs: values['node-args'] } : {}),
   ...(httpCeiling ? { httpCeiling } : {}),
   ...(kafkaCeiling ? { kafkaCeiling } : {}),
   gateway,
@@ -592,14 +641,22 @@ function breakdownTable(title: string, r: LoadResult): string[] {
     '',
     `${title}: each stage's histogram over the run (bucket bounds in ms; count, and total time spent)`,
     '',
-    '| stage | count | p50 ≤ | p99 ≤ | p99.9 ≤ | total ms |',
-    '|---|---|---|---|---|---|',
+    '| stage | count | p50 ≤ | p99 ≤ | p99.9 ≤ | max ≤ | total ms |',
+    '|---|---|---|---|---|---|---|',
     ...(Object.keys(STAGE_NAMES) as Stage[]).map((stage) => {
       const s = b[stage];
-      return `| ${STAGE_NAMES[stage]} | ${s.count} | ${s.count ? bound(s.p50AtMost) : ''} | ${s.count ? bound(s.p99AtMost) : ''} | ${s.count ? bound(s.p99_9AtMost) : ''} | ${s.totalMs} |`;
+      return `| ${STAGE_NAMES[stage]} | ${s.count} | ${s.count ? bound(s.p50AtMost) : ''} | ${s.count ? bound(s.p99AtMost) : ''} | ${s.count ? bound(s.p99_9AtMost) : ''} | ${s.count ? bound(s.maxAtMost) : ''} | ${s.totalMs} |`;
     }),
     '',
     `Event-loop delay (monitorEventLoopDelay): p50 ${b.eventLoopDelayMs['0.5']} ms, p99 ${b.eventLoopDelayMs['0.99']} ms, p99.9 ${b.eventLoopDelayMs['0.999']} ms, max ${b.eventLoopDelayMs['1']} ms.`,
+    ...(r.memoryMbAtEnd
+      ? [
+          '',
+          `Memory at the end (MB): ${Object.entries(r.memoryMbAtEnd)
+            .map(([part, value]) => `${part} ${value}`)
+            .join(', ')}.`,
+        ]
+      : []),
   ];
 }
 const kc = kafkaCeiling as { recordsPerSecond: number; batchLatencyMs: { p50: number; p99: number; p99_9: number } } | undefined;
@@ -634,7 +691,7 @@ const markdown = [
     : []),
   ...(gatewayHalf.generatorLoopDelayMs
     ? [
-        `The paced generator's own event-loop delay at 50%: p99 ${gatewayHalf.generatorLoopDelayMs.p99} ms, p99.9 ${gatewayHalf.generatorLoopDelayMs.p99_9} ms, max ${gatewayHalf.generatorLoopDelayMs.max} ms (counted in its latencies).`,
+        `The paced generator's own event-loop delay at 50%: p99 ${gatewayHalf.generatorLoopDelayMs.p99} ms, p99.9 ${gatewayHalf.generatorLoopDelayMs.p99_9} ms, max ${gatewayHalf.generatorLoopDelayMs.max} ms (on its own thread; counted in its latencies).`,
       ]
     : []),
   ...(results.gatewayShareOfHttpCeiling !== undefined
