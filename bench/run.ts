@@ -6,13 +6,14 @@
 import autocannon from 'autocannon';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseCli } from '../common/cli-args.ts';
 import { projectRoot, stackSettings } from '../stack/settings.ts';
 import { childPids, managedProcess, runningPid, statFields } from '../stack/processes.ts';
+import { kafkaGcLog } from '../stack/kafka.ts';
 import { up } from '../stack/stack.ts';
 import { benchBody, mixTriggers } from './mix.ts';
 import type { PacedResult } from './paced.ts';
@@ -160,6 +161,27 @@ function residentParts(pid: number): Record<string, number> {
   }
 }
 
+/** The broker's GC pauses between two wall-clock times, from the local stack's GC log (stack/kafka.ts). */
+function brokerGcPauses(from: number, to: number): { count: number; totalMs: number; maxMs: number } | undefined {
+  const file = kafkaGcLog(settings);
+  if (!existsSync(file)) return undefined;
+  let count = 0;
+  let totalMs = 0;
+  let maxMs = 0;
+  // [2026-12-01T00:50:01.123+0000][12.345s] GC(3) Pause Young (Normal) (G1 Evacuation Pause) 24M->5M(256M) 3.456ms
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^\[(\d{4}-\d\d-\d\dT[\d:.]+)([+-]\d\d)(\d\d)\].* Pause .* ([\d.]+)ms$/.exec(line);
+    if (!match) continue;
+    const at = Date.parse(`${match[1]}${match[2]}:${match[3]}`);
+    if (at < from || at > to) continue;
+    const ms = Number(match[4]);
+    count++;
+    totalMs += ms;
+    maxMs = Math.max(maxMs, ms);
+  }
+  return { count, totalMs: Math.round(totalMs), maxMs: Math.round(maxMs * 10) / 10 };
+}
+
 interface StageSummary {
   count: number;
   totalMs: number;
@@ -200,6 +222,8 @@ interface LoadResult {
   breakdown?: Record<Stage, StageSummary> & { eventLoopDelayMs: Record<string, number> };
   /** The gateway's memory as the run ended: RSS, V8's heap by space, external (single process only). */
   memoryMbAtEnd?: Record<string, number>;
+  /** The broker's GC pauses during the run (local stack only). */
+  kafkaGcPauses?: { count: number; totalMs: number; maxMs: number };
   /** Who else used the machine's CPU meanwhile: this process (the load generator) and the broker. */
   loadGeneratorCpuPercent?: number;
   kafkaCpuPercent?: number;
@@ -311,6 +335,7 @@ async function load(
     kafka: ReturnType<typeof sample>;
     machine: ReturnType<typeof machineTicks>;
     at: number;
+    wallClock: number;
     counters?: ReturnType<typeof gatewayCounters>;
   };
   const counting = () => {
@@ -320,6 +345,7 @@ async function load(
       kafka: sample(others.kafka),
       machine: machineTicks(),
       at: performance.now(),
+      wallClock: Date.now(),
       ...(gateway ? { counters: gatewayCounters(port) } : {}),
     };
     if (pid) timer = setInterval(() => samples.push(sample(target)), 250);
@@ -411,6 +437,8 @@ async function load(
       eventLoopDelayMs: after.loopDelayMs,
     };
     out.memoryMbAtEnd = { ...after.memoryMb, ...(pid ? residentParts(pid) : {}) };
+    const brokerPauses = brokerGcPauses(baseline!.wallClock, Date.now());
+    if (brokerPauses) out.kafkaGcPauses = brokerPauses;
     out.eventsPerBatch = Math.round(((after.batchedEvents - before.batchedEvents) / Math.max(1, after.batches - before.batches)) * 10) / 10;
   }
   if (pid && samples.length > 0) {
@@ -649,6 +677,11 @@ function breakdownTable(title: string, r: LoadResult): string[] {
     }),
     '',
     `Event-loop delay (monitorEventLoopDelay): p50 ${b.eventLoopDelayMs['0.5']} ms, p99 ${b.eventLoopDelayMs['0.99']} ms, p99.9 ${b.eventLoopDelayMs['0.999']} ms, max ${b.eventLoopDelayMs['1']} ms.`,
+    ...(r.kafkaGcPauses
+      ? [
+          `The broker's GC pauses meanwhile (its GC log): ${r.kafkaGcPauses.count}, ${r.kafkaGcPauses.totalMs} ms in all, the longest ${r.kafkaGcPauses.maxMs} ms.`,
+        ]
+      : []),
     ...(r.memoryMbAtEnd
       ? [
           '',

@@ -78,6 +78,11 @@ function log4jProperties(logFile: string): string {
  * A KRaft cluster id: a random UUID, base64url without padding (22 characters). Like Kafka's
  * own Uuid.randomUuid, never one starting with "-": the format tool would read it as an option.
  */
+/** The broker's GC log (JDK unified logging: wall-clock time, uptime, one line per pause). */
+export function kafkaGcLog(settings: Pick<StackSettings, 'logDir'>): string {
+  return path.join(settings.logDir, 'kafka-gc.log');
+}
+
 export function newClusterId(): string {
   for (;;) {
     const id = randomBytes(16).toString('base64url');
@@ -155,6 +160,8 @@ export function kafkaComponent(settings: StackSettings): Component {
           '-XX:MaxGCPauseMillis=20',
           '-XX:InitiatingHeapOccupancyPercent=35',
           '-XX:+ExplicitGCInvokesConcurrent',
+          // Every pause with its wall-clock time, so a benchmark can tell the broker's pauses from the gateway's.
+          `-Xlog:gc:file=${kafkaGcLog(settings)}:time,uptime:filecount=2,filesize=20M`,
           `-Dlog4j2.configurationFile=${log4j}`,
           '-cp',
           classpath,
