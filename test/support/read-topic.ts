@@ -17,8 +17,17 @@ function headersOf(headers: IHeaders | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
 }
 
-function producerIdOf(message: KafkaMessage): string {
-  return String((message as KafkaMessage & { batchContext?: { producerId?: string } }).batchContext?.producerId ?? '');
+function recordOf(topic: string, partition: number, message: KafkaMessage): ReadRecord {
+  // The producer id is in the batch header kafkajs decodes, which it leaves on each message.
+  const producerId = (message as KafkaMessage & { batchContext?: { producerId?: string } }).batchContext?.producerId;
+  return {
+    topic,
+    partition,
+    key: message.key?.toString() ?? null,
+    value: message.value!,
+    headers: headersOf(message.headers),
+    producerId: String(producerId ?? ''),
+  };
 }
 
 export async function readTopics(topics: readonly string[], count: number, { timeoutMs = 60_000 } = {}): Promise<ReadRecord[]> {
@@ -29,14 +38,7 @@ export async function readTopics(topics: readonly string[], count: number, { tim
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ topic, partition, message }: { topic: string; partition: number; message: KafkaMessage }) => {
-        records.push({
-          topic,
-          partition,
-          key: message.key?.toString() ?? null,
-          value: message.value!,
-          headers: headersOf(message.headers),
-          producerId: producerIdOf(message),
-        });
+        records.push(recordOf(topic, partition, message));
       },
     });
     await waitFor(() => records.length >= count, { timeoutMs, what: `${count} records on ${topics.join(', ')}` });
@@ -69,14 +71,7 @@ export async function readAll(topics: readonly string[], { timeoutMs = 60_000 } 
       eachMessage: async ({ topic, partition, message }: { topic: string; partition: number; message: KafkaMessage }) => {
         const end = ends.get(`${topic}/${partition}`);
         if (end === undefined || BigInt(message.offset) >= end) return;
-        records.push({
-          topic,
-          partition,
-          key: message.key?.toString() ?? null,
-          value: message.value!,
-          headers: headersOf(message.headers),
-          producerId: producerIdOf(message),
-        });
+        records.push(recordOf(topic, partition, message));
         if (BigInt(message.offset) + 1n >= end) reached.add(`${topic}/${partition}`);
       },
     });
