@@ -13,11 +13,14 @@ export interface PacedResult {
   /** Network errors by code (ECONNRESET, …). */
   readonly errorCodes: Record<string, number>;
   readonly non2xx: number;
+  /** Every request sent, warm-up included: how many bodies the run used. */
+  readonly sent: number;
   /** The counted requests in `segments` equal parts by due time (e.g. a soak's quarters). */
   readonly bySegment?: readonly { p50: number; p99: number; p99_9: number; max: number; errors: number }[];
 }
 
-function percentiles(values: Float64Array): { p50: number; p99: number; p99_9: number; max: number } {
+/** p50, p99, p99.9 and max of latencies in ms, to 0.1 ms. */
+export function percentiles(values: Float64Array): { p50: number; p99: number; p99_9: number; max: number } {
   const sorted = values.slice().sort();
   const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 10) / 10;
   return { p50: at(0.5), p99: at(0.99), p99_9: at(0.999), max: Math.round(sorted[sorted.length - 1]! * 10) / 10 };
@@ -119,6 +122,7 @@ export async function paced({
       : undefined;
   return {
     requests: counted,
+    sent: total,
     latencyMs: percentiles(latencies),
     ...(bySegment ? { bySegment } : {}),
     errors: Object.values(errorCodes).reduce((a, b) => a + b, 0),

@@ -141,24 +141,24 @@ function sample(pids: readonly number[], { reaped = false } = {}): { cpuSeconds:
     const stat = statFields(pid);
     if (!stat) continue;
     ticks += Number(stat[11]) + Number(stat[12]) + (reaped ? Number(stat[13]) + Number(stat[14]) : 0);
-    try {
-      rssKb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-    } catch {
-      /* exited meanwhile */
-    }
+    rssKb += statusKb(pid, 'VmRSS') ?? 0;
   }
   return { cpuSeconds: ticks / 100, rssMb: Math.round(rssKb / 102.4) / 10 };
 }
 
-/** A process's resident memory by kind, from /proc: anonymous (heaps, buffers) and file-backed (the binary, libraries). */
-function residentParts(pid: number): Record<string, number> {
+/** A kB field of /proc/<pid>/status (VmRSS, RssAnon, …), or undefined once the process is gone. */
+function statusKb(pid: number, field: string): number | undefined {
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-    return { 'rss.anonymous': Math.round(kb('RssAnon') / 102.4) / 10, 'rss.file': Math.round(kb('RssFile') / 102.4) / 10 };
+    return Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
   } catch {
-    return {};
+    return undefined;
   }
+}
+
+/** A process's resident memory by kind: anonymous (heaps, buffers) and file-backed (the binary, libraries). */
+function residentParts(pid: number): Record<string, number> {
+  const mb = (field: string) => Math.round((statusKb(pid, field) ?? 0) / 102.4) / 10;
+  return { 'rss.anonymous': mb('RssAnon'), 'rss.file': mb('RssFile') };
 }
 
 /** The broker's GC pauses between two wall-clock times, from the local stack's GC log (stack/kafka.ts). */
@@ -383,7 +383,7 @@ async function load(
       },
       counting,
     );
-    n += Math.ceil(rate * (duration + 2)) + 1; // every body the run may have used, warm-up included
+    n += threadResult.sent;
     ({ generatorLoopDelayMs, ...result } = threadResult);
   } else {
     counting();
@@ -425,17 +425,11 @@ async function load(
   };
   if (countersBefore) {
     const [before, after] = [await countersBefore, await gatewayCounters(port)];
-    out.serverAckMs = {
-      p99AtMost: bucketBound(before.stages.ack.buckets, after.stages.ack.buckets, 0.99),
-      p99_9AtMost: bucketBound(before.stages.ack.buckets, after.stages.ack.buckets, 0.999),
-    };
-    out.breakdown = {
-      ...(Object.fromEntries((Object.keys(STAGES) as Stage[]).map((stage) => [stage, stageSummary(before.stages[stage], after.stages[stage])])) as Record<
-        Stage,
-        StageSummary
-      >),
-      eventLoopDelayMs: after.loopDelayMs,
-    };
+    const stages = Object.fromEntries(
+      (Object.keys(STAGES) as Stage[]).map((stage) => [stage, stageSummary(before.stages[stage], after.stages[stage])]),
+    ) as Record<Stage, StageSummary>;
+    out.breakdown = { ...stages, eventLoopDelayMs: after.loopDelayMs };
+    out.serverAckMs = { p99AtMost: stages.ack.p99AtMost, p99_9AtMost: stages.ack.p99_9AtMost };
     out.memoryMbAtEnd = { ...after.memoryMb, ...(pid ? residentParts(pid) : {}) };
     const brokerPauses = brokerGcPauses(baseline!.wallClock, Date.now());
     if (brokerPauses) out.kafkaGcPauses = brokerPauses;

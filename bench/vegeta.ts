@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { OpenLoop, PacedResult } from './paced.ts';
+import { type OpenLoop, type PacedResult, percentiles } from './paced.ts';
 
 export function findVegeta(): string {
   const candidates = [process.env.VEGETA, path.join(os.homedir(), 'go', 'bin', 'vegeta'), 'vegeta'].filter((c): c is string => Boolean(c));
@@ -62,20 +62,19 @@ export async function vegeta({ url, rate, seconds, headers, body, warmupSeconds 
       const error = /^(?:[^,]*,){5}"?([^",]*)/.exec(row)?.[1] ?? '';
       return { at: Number(timestamp) / 1e6, code: Number(code), latencyMs: Number(latency) / 1e6, error };
     });
-    const start = Math.min(...parsed.map((r) => r.at));
+    const start = parsed.reduce((min, r) => Math.min(min, r.at), Infinity);
     const counted = parsed.filter((r) => r.at >= start + warmupSeconds * 1000);
-    const latencies = Float64Array.from(counted.map((r) => r.latencyMs)).sort();
-    const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 10) / 10;
     const errorCodes: Record<string, number> = {};
     let non2xx = 0;
     for (const r of counted) {
       if (r.code === 0) errorCodes[r.error || 'unknown'] = (errorCodes[r.error || 'unknown'] ?? 0) + 1;
       else if (r.code < 200 || r.code > 299) non2xx++;
     }
-    const span = (Math.max(...counted.map((r) => r.at)) - Math.min(...counted.map((r) => r.at))) / 1000;
+    const span = (counted.reduce((max, r) => Math.max(max, r.at), -Infinity) - counted.reduce((min, r) => Math.min(min, r.at), Infinity)) / 1000;
     return {
       requests: counted.length,
-      latencyMs: { p50: at(0.5), p99: at(0.99), p99_9: at(0.999), max: Math.round(latencies[latencies.length - 1]! * 10) / 10 },
+      sent: parsed.length,
+      latencyMs: percentiles(Float64Array.from(counted.map((r) => r.latencyMs))),
       errors: Object.values(errorCodes).reduce((a, b) => a + b, 0),
       errorCodes,
       non2xx,

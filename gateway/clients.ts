@@ -1,6 +1,6 @@
 // The gateway's clients of Kafka and the schema registry, built from its configuration by the
 // composition root (main.ts) and passed in; tests build theirs the same way or pass fakes.
-import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type ProducerConfig } from 'kafkajs';
 import { kafkaClientConfig } from '../common/connections.ts';
 import { kafkaLogCreator } from '../common/kafka-log.ts';
 import type { Logger } from '../common/logger.ts';
@@ -16,6 +16,18 @@ export interface GatewayClients {
 }
 
 export function createClients(config: GatewayConfig, { logger }: { logger: Logger }): GatewayClients {
+  // Idempotent with unlimited retries: a batch outlives an outage and lands once. Callers do
+  // not wait for it beyond their budget; short retry gaps make recovery quick. The default
+  // partitioner is murmur2, as Java clients use, so keys land where they would expect. A new
+  // producer id replaces one whose sequence numbers a restarted broker refuses.
+  const producerConfig: ProducerConfig = {
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    retry: { initialRetryTime: 100, maxRetryTime: 1000 },
+  };
+  const producerLog = logger.child({ module: 'gateway' });
   const kafka = new Kafka({
     ...kafkaClientConfig(config.connections.kafka),
     logLevel: logLevel.WARN,
@@ -24,23 +36,7 @@ export function createClients(config: GatewayConfig, { logger }: { logger: Logge
     requestTimeout: 5000,
   });
   return {
-    // Idempotent with unlimited retries: a batch outlives an outage and lands once. Callers do
-    // not wait for it beyond their budget; short retry gaps make recovery quick. The default
-    // partitioner is murmur2, as Java clients use, so keys land where they would expect. A new
-    // producer id replaces one whose sequence numbers a restarted broker refuses.
-    producers: Array.from({ length: config.kafkaProducers }, () =>
-      createRenewingProducer(
-        () =>
-          kafka.producer({
-            createPartitioner: Partitioners.DefaultPartitioner,
-            idempotent: true,
-            maxInFlightRequests: 1,
-            allowAutoTopicCreation: false,
-            retry: { initialRetryTime: 100, maxRetryTime: 1000 },
-          }),
-        logger.child({ module: 'gateway' }),
-      ),
-    ),
+    producers: Array.from({ length: config.kafkaProducers }, () => createRenewingProducer(() => kafka.producer(producerConfig), producerLog)),
     admin: kafka.admin({ retry: { retries: 2 } }),
     registry: createRegistryClient(config.connections.registry),
   };
