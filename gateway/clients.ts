@@ -16,16 +16,20 @@ export interface GatewayClients {
 }
 
 export function createClients(config: GatewayConfig, { logger }: { logger: Logger }): GatewayClients {
-  // Idempotent with unlimited retries: a batch outlives an outage and lands once. Callers do
-  // not wait for it beyond their budget; short retry gaps make recovery quick. The default
-  // partitioner is murmur2, as Java clients use, so keys land where they would expect. A new
-  // producer id replaces one whose sequence numbers a restarted broker refuses.
+  // Idempotent with unlimited retries: a batch outlives an outage and lands once, because
+  // every retry carries the same sequence numbers, which the broker recognises when an earlier
+  // attempt landed unanswered. (kafkajs's default of 5 retries applies as soon as `retry` is
+  // given at all: a batch then failed a few seconds into an outage, and the next one reused its
+  // sequence numbers.) Callers do not wait for it beyond their budget; short retry gaps make
+  // recovery quick. The default partitioner is murmur2, as Java clients use, so keys land where
+  // they would expect. A producer whose request failed all the same continues under a new
+  // producer id (renewing-producer.ts).
   const producerConfig: ProducerConfig = {
     createPartitioner: Partitioners.DefaultPartitioner,
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
-    retry: { initialRetryTime: 100, maxRetryTime: 1000 },
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 1000 },
   };
   const producerLog = logger.child({ module: 'gateway' });
   const kafka = new Kafka({

@@ -147,7 +147,11 @@ export function createGateway({ config, clients, spool, logger, contract = loadC
       await closeServer(server, config.shutdownGraceMs);
       // A start-up attempt still under way ends at its next step; do not wait on a stalled one.
       await withTimeout(started ?? Promise.resolve(), config.shutdownGraceMs, 'start-up').catch(() => undefined);
-      await publisher.flush().catch((err: unknown) => log.error({ err }, 'events still queued at shutdown could not be sent'));
+      // A batch retries until Kafka takes it: with Kafka down, stop waiting after the grace. Its
+      // callers were answered already (refused, or spooled: the spool keeps their copies).
+      await withTimeout(publisher.flush(), config.shutdownGraceMs, 'the last batches').catch((err: unknown) =>
+        log.error({ err: { message: (err as Error).message } }, 'events still queued at shutdown could not be sent'),
+      );
       // Rows not yet drained stay in the spool for the next start.
       await delivery.stop(config.shutdownGraceMs);
       await Promise.allSettled([...producers.map((p) => p.disconnect()), admin.disconnect()]);

@@ -1,39 +1,48 @@
-// A producer whose sequence numbers a restarted broker refuses starts over with a new producer
-// id; every other failure leaves it as it is. With stand-in producers: that the broker refuses
-// such a batch is Kafka's behaviour, seen in the spool fault test's broker log.
+// A batch no broker answered is sent again, unchanged, on the same producer until one does; a
+// producer whose batch a broker refused starts over with a new producer id, so that no later
+// batch reuses sequence numbers the broker may have taken already; once disconnected, nothing is
+// resent or started. With stand-in producers: that a broker recognises a resent batch by its
+// sequence numbers, and refuses reused ones (OUT_OF_ORDER_SEQUENCE_NUMBER), is Kafka's behaviour,
+// exercised by the spool fault test against a real broker.
 import type { Producer, ProducerBatch } from 'kafkajs';
-import { KafkaJSNonRetriableError, KafkaJSProtocolError } from 'kafkajs';
+import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSProtocolError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../common/logger.ts';
-import { createRenewingProducer, isProducerStateError } from '../../../gateway/ingest/renewing-producer.ts';
+import { createRenewingProducer, isProducerStateError, isUnanswered } from '../../../gateway/ingest/renewing-producer.ts';
 
 /** A broker error as kafkajs's protocol layer makes it. */
 const protocolError = (type: string, code: number, retriable: boolean) =>
   new KafkaJSProtocolError(Object.assign(new Error(`The broker answered ${type}`), { type, code, retriable }));
-/** As kafkajs's retrier hands a non-retriable one to the caller of sendBatch. */
-const outOfOrder = () => {
-  const inner = protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', 45, false);
+/** As kafkajs's retrier hands a non-retriable error to the caller of sendBatch. */
+const nonRetriable = (inner: Error) => {
   // kafkajs's typings omit the options its retrier passes.
   const NonRetriable = KafkaJSNonRetriableError as unknown as new (e: Error, options: { cause: Error }) => Error;
   return new NonRetriable(inner, { cause: inner });
 };
+const outOfOrder = () => nonRetriable(protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', 45, false));
+/** What sendBatch rejects with once kafkajs's cluster gave up connecting. */
+const unreachable = () => nonRetriable(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092'));
 
-function standIns(failures: (Error | undefined)[]) {
-  const made: { sent: ProducerBatch[]; connected: boolean; disconnected: boolean }[] = [];
+/** Stand-in producers: each call to connect or sendBatch takes the next scripted failure, if any. */
+function standIns({ connectFailures = [], sendFailures = [] }: { connectFailures?: (Error | undefined)[]; sendFailures?: (Error | undefined)[] }) {
+  const made: { attempts: ProducerBatch[]; sent: ProducerBatch[]; connects: number; disconnected: boolean }[] = [];
   const make = () => {
-    const state = { sent: [] as ProducerBatch[], connected: false, disconnected: false };
+    const state = { attempts: [] as ProducerBatch[], sent: [] as ProducerBatch[], connects: 0, disconnected: false };
     made.push(state);
     return {
       events: { REQUEST: 'producer.network.request' },
       on: () => () => undefined,
       connect: async () => {
-        state.connected = true;
+        const failure = connectFailures.shift();
+        if (failure) throw failure;
+        state.connects++;
       },
       disconnect: async () => {
         state.disconnected = true;
       },
       sendBatch: async (batch: ProducerBatch) => {
-        const failure = failures.shift();
+        state.attempts.push(batch);
+        const failure = sendFailures.shift();
         if (failure) throw failure;
         state.sent.push(batch);
         return [];
@@ -43,36 +52,75 @@ function standIns(failures: (Error | undefined)[]) {
   return { made, make };
 }
 
-const batch: ProducerBatch = { acks: -1, topicMessages: [{ topic: 't', messages: [{ value: 'v' }] }] };
+const batch: ProducerBatch = { acks: -1, topicMessages: [{ topic: 't', messages: [{ key: 'k', value: 'v' }] }] };
 const logger = createLogger({ level: 'silent' });
+const fast = { retryMs: 1, maxRetryMs: 5 };
 
 describe('renewing producer', () => {
-  it('recognises the producer-state errors however kafkajs wraps them, and nothing else', () => {
+  it('tells the producer-state errors and the unanswered requests apart, however kafkajs wraps them', () => {
     expect(isProducerStateError(outOfOrder())).toBe(true);
     expect(isProducerStateError(protocolError('UNKNOWN_PRODUCER_ID', 59, false))).toBe(true);
     expect(isProducerStateError(protocolError('NOT_LEADER_FOR_PARTITION', 6, true))).toBe(false);
     expect(isProducerStateError(new Error('Connection error'))).toBe(false);
+    expect(isUnanswered(unreachable())).toBe(true);
+    expect(isUnanswered(outOfOrder())).toBe(false);
+    expect(isUnanswered(protocolError('MESSAGE_TOO_LARGE', 10, false))).toBe(false);
+    expect(isUnanswered(new TypeError('Cannot read properties of undefined'))).toBe(false);
+  });
+
+  it('Kafka unreachable → the same batch is sent again on the same producer until it is answered; the caller sees only the success', async () => {
+    const { made, make } = standIns({ sendFailures: [unreachable(), unreachable(), unreachable()] });
+    const producer = createRenewingProducer(make, logger, fast);
+    await producer.connect();
+    await producer.sendBatch(batch);
+    expect(made).toHaveLength(1);
+    expect(made[0]!.attempts).toEqual([batch, batch, batch, batch]);
+    expect(made[0]!.sent).toEqual([batch]);
+  });
+
+  it('a producer that could not connect (Kafka down) connects on the next attempt; nothing is sent before', async () => {
+    const { made, make } = standIns({ connectFailures: [unreachable(), unreachable()] });
+    const producer = createRenewingProducer(make, logger, fast);
+    await expect(producer.connect()).rejects.toThrow(/ECONNREFUSED/);
+    await producer.sendBatch(batch);
+    expect(made).toHaveLength(1);
+    expect(made[0]!.connects).toBe(1);
+    expect(made[0]!.attempts).toEqual([batch]);
   });
 
   it('OUT_OF_ORDER_SEQUENCE_NUMBER → the batch fails (the caller retries), the retry goes out on a new producer, the old one is disconnected', async () => {
-    const { made, make } = standIns([outOfOrder()]);
-    const producer = createRenewingProducer(make, logger);
+    const { made, make } = standIns({ sendFailures: [outOfOrder()] });
+    const producer = createRenewingProducer(make, logger, fast);
     await producer.connect();
     await expect(producer.sendBatch(batch)).rejects.toThrow(/OUT_OF_ORDER_SEQUENCE_NUMBER/);
     await producer.sendBatch(batch);
     expect(made).toHaveLength(2);
     expect(made[0]!.disconnected).toBe(true);
-    expect(made[1]!.connected).toBe(true);
+    expect(made[1]!.connects).toBe(1);
     expect(made[1]!.sent).toEqual([batch]);
   });
 
-  it('any other failure → the same producer is kept', async () => {
-    const { made, make } = standIns([new Error('Connection error: ECONNREFUSED')]);
-    const producer = createRenewingProducer(make, logger);
+  it('a refusal of any other kind (a partition refusing the batch for good) → the retry goes out on a new producer too', async () => {
+    const { made, make } = standIns({ sendFailures: [protocolError('MESSAGE_TOO_LARGE', 10, false)] });
+    const producer = createRenewingProducer(make, logger, fast);
     await producer.connect();
-    await expect(producer.sendBatch(batch)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(producer.sendBatch(batch)).rejects.toThrow(/MESSAGE_TOO_LARGE/);
     await producer.sendBatch(batch);
+    expect(made).toHaveLength(2);
+    expect(made[0]!.sent).toEqual([]);
+    expect(made[1]!.sent).toEqual([batch]);
+  });
+
+  it('disconnect() while a batch is held → the batch fails, no new producer', async () => {
+    const failures = Array.from({ length: 1000 }, unreachable);
+    const { made, make } = standIns({ sendFailures: failures });
+    const producer = createRenewingProducer(make, logger, fast);
+    await producer.connect();
+    const held = producer.sendBatch(batch);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await producer.disconnect();
+    await expect(held).rejects.toThrow(/ECONNREFUSED/);
     expect(made).toHaveLength(1);
-    expect(made[0]!.sent).toEqual([batch]);
+    expect(made[0]!.attempts.length).toBeGreaterThan(1);
   });
 });
