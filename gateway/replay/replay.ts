@@ -26,6 +26,23 @@ export interface ReplayOptions {
   readonly chunkSize: number;
 }
 
+/**
+ * `read()` again while Kafka answers with an error it calls retriable, for up to `timeoutMs`.
+ * kafkajs's admin gives up at once on some of them (a leader not elected yet on a topic just
+ * created, a group coordinator still loading on a new cluster).
+ */
+export async function whileRetriable<T>(read: () => Promise<T>, { timeoutMs = 30_000 } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let waitMs = 100; ; waitMs = Math.min(2000, waitMs * 2)) {
+    try {
+      return await read();
+    } catch (err) {
+      if ((err as { retriable?: unknown }).retriable !== true || Date.now() + waitMs > deadline) throw err;
+      await sleep(waitMs);
+    }
+  }
+}
+
 export interface ReplaySummary {
   read: number;
   moved: number;
@@ -103,8 +120,8 @@ export async function replay({
   const remaining = new Map<string, bigint>();
   const key = (topic: string, partition: number) => `${topic}/${partition}`;
   for (const topic of options.sources) {
-    const ends = await admin.fetchTopicOffsets(topic);
-    const [committed] = options.dryRun ? [undefined] : await admin.fetchOffsets({ groupId, topics: [topic] });
+    const ends = await whileRetriable(() => admin.fetchTopicOffsets(topic));
+    const [committed] = options.dryRun ? [undefined] : await whileRetriable(() => admin.fetchOffsets({ groupId, topics: [topic] }));
     for (const end of ends) {
       const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
       const from = BigInt(at === '-1' ? end.low : at);

@@ -28,10 +28,12 @@ function transcription(n: number): JsonObject {
 function runReplay(prefix: string, args: string[]): NodeRun {
   return runNode('gateway/replay/main.ts', args, { ...stackEnv(), TOPIC_PREFIX: prefix });
 }
+/** A replay run to its end; one still running after a minute is killed and its output shown. */
 async function replayed(prefix: string, args: string[]): Promise<string> {
   const run = runReplay(prefix, args);
-  const code = await run.exit;
-  expect(code, run.output()).toBe(0);
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), 60_000);
+  const code = await run.exit.finally(() => clearTimeout(timer));
+  expect(code, `replay ${args.join(' ')} (killed after 60 s if null):\n${run.output()}`).toBe(0);
   return run.output();
 }
 
