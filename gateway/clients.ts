@@ -16,20 +16,20 @@ export interface GatewayClients {
 }
 
 export function createClients(config: GatewayConfig, { logger }: { logger: Logger }): GatewayClients {
-  // Idempotent with unlimited retries: a batch outlives an outage and lands once, because
-  // every retry carries the same sequence numbers, which the broker recognises when an earlier
-  // attempt landed unanswered. (kafkajs's default of 5 retries applies as soon as `retry` is
-  // given at all: a batch then failed a few seconds into an outage, and the next one reused its
-  // sequence numbers.) Callers do not wait for it beyond their budget; short retry gaps make
-  // recovery quick. The default partitioner is murmur2, as Java clients use, so keys land where
-  // they would expect. A producer whose request failed all the same continues under a new
-  // producer id (renewing-producer.ts).
+  // Idempotent. kafkajs retries a failed request a few times (5, with short gaps here, so that
+  // recovery is quick); a batch no broker answered even then is held by renewing-producer.ts and
+  // sent again unchanged, with the same sequence numbers, until one does, and a producer whose
+  // batch a broker refused continues under a new producer id. (Unlimited retries in kafkajs
+  // would hold the batch too, but they also cover the producer's start-up, its InitProducerId,
+  // with no end; start-up has its own retries, with a fresh attempt each time.) Callers do not
+  // wait beyond their budget. The
+  // default partitioner is murmur2, as Java clients use, so keys land where they would expect.
   const producerConfig: ProducerConfig = {
     createPartitioner: Partitioners.DefaultPartitioner,
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
-    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 1000 },
+    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1000 },
   };
   const producerLog = logger.child({ module: 'gateway' });
   const kafka = new Kafka({
