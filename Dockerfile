@@ -1,6 +1,7 @@
-# The gateway and the sample consumers. Node runs the TypeScript sources directly (type
-# stripping); production dependencies only. The default command runs the gateway;
-# `node consumers/main.ts <category>` runs a consumer.
+# The gateway and the sample consumers, as JavaScript: docker/compile.ts strips the types of the
+# TypeScript sources (every line and column kept, so stack traces point at the sources), which
+# spares Node's TypeScript loader about 25 MB of memory. Production dependencies only. The
+# default command runs the gateway; `node consumers/main.js <category>` runs a consumer.
 # NODE_IMAGE: the official Node image by default; `npm run docker:images` passes one built
 # without a registry (docs/docker.md).
 ARG NODE_IMAGE=node:26-slim
@@ -10,14 +11,16 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY common ./common
-COPY schemas ./schemas
-COPY gateway ./gateway
-COPY consumers ./consumers
+COPY common /tmp/src/common
+COPY schemas /tmp/src/schemas
+COPY gateway /tmp/src/gateway
+COPY consumers /tmp/src/consumers
+COPY docker/compile.ts /tmp/src/docker/compile.ts
+RUN node /tmp/src/docker/compile.ts /app /tmp/src && rm -rf /tmp/src
 # The spool and the sample consumers' SQLite files live under /data (volumes in docker-compose.yml).
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8080
 # Follows PORT and TLS_CERT_FILE, so a gateway on another port or on HTTPS is checked where it listens.
-HEALTHCHECK --interval=10s --timeout=4s --start-period=30s CMD ["node", "gateway/http/healthcheck.ts"]
-CMD ["node", "gateway/main.ts"]
+HEALTHCHECK --interval=10s --timeout=4s --start-period=30s CMD ["node", "gateway/http/healthcheck.js"]
+CMD ["node", "gateway/main.js"]

@@ -20,6 +20,7 @@ import type { PacedResult } from './paced.ts';
 import { pacedOnThread } from './paced-thread.ts';
 import { findVegeta, vegeta } from './vegeta.ts';
 import { latencySvg } from './plot.ts';
+import { compileTree } from '../docker/compile.ts';
 
 const USAGE = `usage: npm run bench -- [options]
 Measures, in one run on this machine: the HTTP ceiling (a bare Koa app), the Kafka ceiling
@@ -35,6 +36,7 @@ it. Starts the local stack if needed; writes bench/results/<time>.json, .md and 
   --node-args "..."   extra Node/V8 options for the gateway process
   --gateway-env "K=V ..."  extra environment for the gateway (e.g. "KAFKA_PRODUCERS=1")
   --profile           CPU profile of the gateway
+  --typescript        run the gateway's TypeScript sources (default: compiled, as the image runs it)
   --paced-connections N  at most N connections for the paced runs (default 4 × --connections)
   --vegeta            also: the 50% rate from vegeta, an independent open-loop generator
                       (go install github.com/tsenart/vegeta/v12@latest), in the same run
@@ -60,6 +62,8 @@ const { values } = parseCli(USAGE, {
   curve: { type: 'string', default: '25,50,75,90' },
   spool: { type: 'boolean', default: false },
   vegeta: { type: 'boolean', default: false },
+  // Run the gateway's TypeScript sources instead of the compiled JavaScript the image runs.
+  typescript: { type: 'boolean', default: false },
   // The paced generator's connection limit (requests beyond it wait for a free connection).
   'paced-connections': { type: 'string' },
 });
@@ -491,14 +495,15 @@ const gatewayEnv = {
   ),
 };
 const profileArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}/profile-${stamp}`] : [];
-const gatewayChild = spawn(
-  process.execPath,
-  [...values['node-args'].split(' ').filter(Boolean), ...profileArgs, path.join(projectRoot, 'gateway', 'main.ts')],
-  {
-    env: { ...process.env, ...env, ...gatewayEnv, PORT: '18199' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  },
-);
+// The gateway as the image runs it: compiled to JavaScript (docker/compile.ts), unless --typescript.
+const compiledDir = path.join(projectRoot, '.scratch', 'bench-compiled');
+if (!values.typescript) compileTree(projectRoot, compiledDir);
+const gatewayMain = values.typescript ? path.join(projectRoot, 'gateway', 'main.ts') : path.join(compiledDir, 'gateway', 'main.js');
+log(`gateway: ${path.relative(projectRoot, gatewayMain)}`);
+const gatewayChild = spawn(process.execPath, [...values['node-args'].split(' ').filter(Boolean), ...profileArgs, gatewayMain], {
+  env: { ...process.env, ...env, ...gatewayEnv, PORT: '18199' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 const gatewayPort = 18199;
 for (let i = 0; ; i++) {
   const ready = await fetch(`http://127.0.0.1:${gatewayPort}/readyz`).then(
@@ -555,7 +560,7 @@ if (values.spool) {
 }
 await stopChild(gatewayChild);
 if (values.spool) {
-  const strict = spawn(process.execPath, [path.join(projectRoot, 'gateway', 'main.ts')], {
+  const strict = spawn(process.execPath, [gatewayMain], {
     env: { ...process.env, ...env, ...gatewayEnv, PORT: '18198', SPOOL_ENABLED: 'false' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -624,6 +629,7 @@ const results = {
   gatewayWorkers: Number(values.workers),
   ...(values['gateway-env'] ? { gatewayEnv: values['gateway-env'] } : {}),
   ...(values['node-args'] ? { nodeArgs: values['node-args'] } : {}),
+  gatewayRuns: values.typescript ? 'typescript' : 'compiled',
   ...(httpCeiling ? { httpCeiling } : {}),
   ...(kafkaCeiling ? { kafkaCeiling } : {}),
   gateway,
@@ -689,7 +695,7 @@ function breakdownTable(title: string, r: LoadResult): string[] {
 const kc = kafkaCeiling as { recordsPerSecond: number; batchLatencyMs: { p50: number; p99: number; p99_9: number } } | undefined;
 const workersNote = results.gatewayWorkers > 1 ? ` (${results.gatewayWorkers} processes)` : '';
 const markdown = [
-  `Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; ${connections} connections, ${seconds} s per run; load generator, gateway, Kafka and registry on the same machine.`,
+  `Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; ${connections} connections, ${seconds} s per run; load generator, gateway, Kafka and registry on the same machine. The gateway ran ${results.gatewayRuns === 'compiled' ? 'compiled to JavaScript, as the image runs it' : 'from its TypeScript sources'}${values['node-args'] ? `, with ${values['node-args']}` : ''}.`,
   '',
   `| run | req/s | p50 ms | p99 ms | p99.9 ms | max ms | gateway-side ack p99 / p99.9 ms | events per batch | no HTTP answer | non-2xx | connections (max) | CPU % | CPU µs/req | peak RSS MB | load generator CPU % | Kafka CPU % | machine CPU % (of ${os.cpus().length * 100}) |`,
   '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
