@@ -33,7 +33,8 @@ it. Starts the local stack if needed; writes bench/results/<time>.json, .md and 
   --soak SECONDS      a long paced run at 50% after the others
   --only gateway      skip the ceilings
   --workers N         GATEWAY_WORKERS for the gateway
-  --node-args "..."   extra Node/V8 options for the gateway process
+  --node-args "..."   Node/V8 options for the gateway process (default: the image's,
+                      "--max-semi-space-size=16"; "" for Node's defaults)
   --gateway-env "K=V ..."  extra environment for the gateway (e.g. "KAFKA_PRODUCERS=1")
   --profile           CPU profile of the gateway
   --typescript        run the gateway's TypeScript sources (default: compiled, as the image runs it)
@@ -54,8 +55,8 @@ const { values } = parseCli(USAGE, {
   only: { type: 'string' },
   // Gateway processes (GATEWAY_WORKERS): 1 is a single process, more use Node's cluster module.
   workers: { type: 'string', default: '1' },
-  // Extra Node/V8 options for the gateway process, e.g. "--max-semi-space-size=8".
-  'node-args': { type: 'string', default: '' },
+  // The default is the image's NODE_OPTIONS (Dockerfile): the gateway as it ships.
+  'node-args': { type: 'string', default: '--max-semi-space-size=16' },
   // Extra gateway settings, e.g. "KAFKA_PRODUCERS=1 LINGER_MS=1".
   'gateway-env': { type: 'string', default: '' },
   // Paced runs below the maximum, in % of it; 50 is always one of them.
