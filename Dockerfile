@@ -10,7 +10,7 @@ WORKDIR /app
 ENV NODE_ENV=production
 # V8's young generation at most 16 MB a semi-space (Node's default lets it grow to about 60 MB
 # under load): 30-50 MB less RSS at the same throughput (docs/performance.md). npm run bench
-# runs the gateway with the same option.
+# reads this line and runs the gateway with the same options.
 ENV NODE_OPTIONS=--max-semi-space-size=16
 COPY package.json package-lock.json ./
 COPY patches ./patches

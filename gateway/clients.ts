@@ -22,8 +22,8 @@ export function createClients(config: GatewayConfig, { logger }: { logger: Logge
   // batch a broker refused continues under a new producer id. (Unlimited retries in kafkajs
   // would hold the batch too, but they also cover the producer's start-up, its InitProducerId,
   // with no end; start-up has its own retries, with a fresh attempt each time.) Callers do not
-  // wait beyond their budget. The
-  // default partitioner is murmur2, as Java clients use, so keys land where they would expect.
+  // wait beyond their budget. The default partitioner is murmur2, as Java clients use, so keys
+  // land where they would expect.
   const producerConfig: ProducerConfig = {
     createPartitioner: Partitioners.DefaultPartitioner,
     idempotent: true,

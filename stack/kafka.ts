@@ -74,15 +74,15 @@ function log4jProperties(logFile: string): string {
   ].join('\n');
 }
 
-/**
- * A KRaft cluster id: a random UUID, base64url without padding (22 characters). Like Kafka's
- * own Uuid.randomUuid, never one starting with "-": the format tool would read it as an option.
- */
 /** The broker's GC log (JDK unified logging: wall-clock time, uptime, one line per pause). */
 export function kafkaGcLog(settings: Pick<StackSettings, 'logDir'>): string {
   return path.join(settings.logDir, 'kafka-gc.log');
 }
 
+/**
+ * A KRaft cluster id: a random UUID, base64url without padding (22 characters). Like Kafka's
+ * own Uuid.randomUuid, never one starting with "-": the format tool would read it as an option.
+ */
 export function newClusterId(): string {
   for (;;) {
     const id = randomBytes(16).toString('base64url');

@@ -9,13 +9,14 @@
 // as a duplicate instead of writing it twice. The caller stops waiting at its own budget
 // (publisher.ts), not here.
 //
-// Refused by a broker (or failed otherwise): the batch may have landed on some of its partitions, since kafkajs reads
-// only the first error of a Produce answer and winds every partition's sequence back. Under the
-// same id the next batch (re-formed by the publisher or the spool drainer, so not the same
-// events) would reuse those numbers: refused for ever as OUT_OF_ORDER_SEQUENCE_NUMBER, or, with
-// as many events on a partition as the one that landed, taken for its duplicate and dropped
-// while acknowledged. A fresh producer id has fresh sequences; the price is that the events of
-// the refused request that did land may be in Kafka twice, with the same event id.
+// Refused by a broker (or failed otherwise): the batch may have landed on some of its
+// partitions, since kafkajs reads only the first error of a Produce answer and winds every
+// partition's sequence back. Under the same id the next batch (re-formed by the publisher or the
+// spool drainer, so not the same events) would reuse those numbers: refused for ever as
+// OUT_OF_ORDER_SEQUENCE_NUMBER, or, with as many events on a partition as the one that landed,
+// taken for its duplicate and dropped while acknowledged. A fresh producer id has fresh
+// sequences; the price is that the events of the refused request that did land may be in Kafka
+// twice, with the same event id.
 import type { Producer, ProducerBatch, RecordMetadata } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../common/logger.ts';

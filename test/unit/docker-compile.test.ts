@@ -54,7 +54,8 @@ describe('docker/compile.ts', () => {
     expect(existsSync(path.join(out, 'gateway', 'openapi.json'))).toBe(true);
 
     const payload = example('message_sent');
-    const expected = contract().encode(contract().convert(payload, 0).codec, contract().convert(payload, 0).record, 7).toString('base64');
+    const converted = contract().convert(payload, 0);
+    const expected = contract().encode(converted.codec, converted.record, 7).toString('base64');
     // A separate Node process that imports only the compiled tree.
     const script = `const { loadContract } = await import(${JSON.stringify(path.join(out, 'schemas', 'contract.js'))});
       const c = loadContract(); const e = c.convert(JSON.parse(process.argv[1]), 0);

@@ -5,21 +5,13 @@
 // sequence numbers, and refuses reused ones (OUT_OF_ORDER_SEQUENCE_NUMBER), is Kafka's behaviour,
 // exercised by the spool fault test against a real broker.
 import type { Producer, ProducerBatch } from 'kafkajs';
-import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSProtocolError } from 'kafkajs';
+import { KafkaJSConnectionError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../common/logger.ts';
 import { createRenewingProducer, isProducerStateError, isUnanswered } from '../../../gateway/ingest/renewing-producer.ts';
+import { brokerError, nonRetriable } from '../../support/kafka-errors.ts';
 
-/** A broker error as kafkajs's protocol layer makes it. */
-const protocolError = (type: string, code: number, retriable: boolean) =>
-  new KafkaJSProtocolError(Object.assign(new Error(`The broker answered ${type}`), { type, code, retriable }));
-/** As kafkajs's retrier hands a non-retriable error to the caller of sendBatch. */
-const nonRetriable = (inner: Error) => {
-  // kafkajs's typings omit the options its retrier passes.
-  const NonRetriable = KafkaJSNonRetriableError as unknown as new (e: Error, options: { cause: Error }) => Error;
-  return new NonRetriable(inner, { cause: inner });
-};
-const outOfOrder = () => nonRetriable(protocolError('OUT_OF_ORDER_SEQUENCE_NUMBER', 45, false));
+const outOfOrder = () => nonRetriable(brokerError('OUT_OF_ORDER_SEQUENCE_NUMBER', 45, false));
 /** What sendBatch rejects with once kafkajs's cluster gave up connecting. */
 const unreachable = () => nonRetriable(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092'));
 
@@ -59,12 +51,12 @@ const fast = { retryMs: 1, maxRetryMs: 5 };
 describe('renewing producer', () => {
   it('tells the producer-state errors and the unanswered requests apart, however kafkajs wraps them', () => {
     expect(isProducerStateError(outOfOrder())).toBe(true);
-    expect(isProducerStateError(protocolError('UNKNOWN_PRODUCER_ID', 59, false))).toBe(true);
-    expect(isProducerStateError(protocolError('NOT_LEADER_FOR_PARTITION', 6, true))).toBe(false);
+    expect(isProducerStateError(brokerError('UNKNOWN_PRODUCER_ID', 59, false))).toBe(true);
+    expect(isProducerStateError(brokerError('NOT_LEADER_FOR_PARTITION', 6, true))).toBe(false);
     expect(isProducerStateError(new Error('Connection error'))).toBe(false);
     expect(isUnanswered(unreachable())).toBe(true);
     expect(isUnanswered(outOfOrder())).toBe(false);
-    expect(isUnanswered(protocolError('MESSAGE_TOO_LARGE', 10, false))).toBe(false);
+    expect(isUnanswered(brokerError('MESSAGE_TOO_LARGE', 10, false))).toBe(false);
     expect(isUnanswered(new TypeError('Cannot read properties of undefined'))).toBe(false);
   });
 
@@ -101,7 +93,7 @@ describe('renewing producer', () => {
   });
 
   it('a refusal of any other kind (a partition refusing the batch for good) → the retry goes out on a new producer too', async () => {
-    const { made, make } = standIns({ sendFailures: [protocolError('MESSAGE_TOO_LARGE', 10, false)] });
+    const { made, make } = standIns({ sendFailures: [brokerError('MESSAGE_TOO_LARGE', 10, false)] });
     const producer = createRenewingProducer(make, logger, fast);
     await producer.connect();
     await expect(producer.sendBatch(batch)).rejects.toThrow(/MESSAGE_TOO_LARGE/);
