@@ -39,6 +39,8 @@ it. Starts the local stack if needed; writes bench/results/<time>.json, .md and 
   --profile           CPU profile of the gateway
   --typescript        run the gateway's TypeScript sources (default: compiled, as the image runs it)
   --paced-connections N  at most N connections for the paced runs (default 4 × --connections)
+  --floor             also (always without --only): the bare Koa app paced at the gateway's
+                      50% rate, what this generator and machine measure with no gateway work
   --vegeta            also: the 50% rate from vegeta, an independent open-loop generator
                       (go install github.com/tsenart/vegeta/v12@latest), in the same run
   --spool             also: the gateway with SPOOL_ENABLED=false at full speed (what the spool
@@ -65,6 +67,8 @@ const { values } = parseCli(USAGE, {
   curve: { type: 'string', default: '25,50,75,90' },
   spool: { type: 'boolean', default: false },
   vegeta: { type: 'boolean', default: false },
+  // The bare Koa app paced at the gateway's 50% rate: the latency floor of this generator on this machine.
+  floor: { type: 'boolean', default: false },
   // Run the gateway's TypeScript sources instead of the compiled JavaScript the image runs.
   typescript: { type: 'boolean', default: false },
   // The paced generator's connection limit (requests beyond it wait for a free connection).
@@ -217,6 +221,8 @@ interface LoadResult {
   serverAckMs?: { p99AtMost: number; p99_9AtMost: number };
   /** Average events per producer call. */
   eventsPerBatch?: number;
+  /** V8 heap allocated per request, garbage included (KB; Node 24 and later). */
+  allocatedKbPerRequest?: number;
   /** The most TCP connections established to the server at once (sampled every 500 ms with ss). */
   maxConnections?: number;
   /** A soak by quarter: latency (ms from due), requests without an HTTP answer, and the gateway's RSS. */
@@ -277,6 +283,7 @@ async function gatewayCounters(port: number): Promise<{
   batches: number;
   batchedEvents: number;
   memoryMb: Record<string, number>;
+  allocatedBytes: number;
 }> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const number = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
@@ -293,7 +300,14 @@ async function gatewayCounters(port: number): Promise<{
   for (const [, space, value] of text.matchAll(/^gateway_nodejs_heap_space_size_total_bytes\{space="([^"]+)"\} (\S+)$/gm))
     if (Number(value) > 0) memoryMb[`heap.${space}`] = mb(Number(value));
   memoryMb.external = mb(number('gateway_nodejs_external_memory_bytes'));
-  return { stages, loopDelayMs, batches: number('gateway_batch_messages_count'), batchedEvents: number('gateway_batch_messages_sum'), memoryMb };
+  return {
+    stages,
+    loopDelayMs,
+    batches: number('gateway_batch_messages_count'),
+    batchedEvents: number('gateway_batch_messages_sum'),
+    memoryMb,
+    allocatedBytes: number('gateway_heap_allocated_bytes_total'),
+  };
 }
 
 /** Between two scrapes: how many, their total, and the bucket bounds p50, p99 and p99.9 fall within (ms). */
@@ -441,6 +455,8 @@ async function load(
     const brokerPauses = brokerGcPauses(baseline!.wallClock, Date.now());
     if (brokerPauses) out.kafkaGcPauses = brokerPauses;
     out.eventsPerBatch = Math.round(((after.batchedEvents - before.batchedEvents) / Math.max(1, after.batches - before.batches)) * 10) / 10;
+    if (after.allocatedBytes > 0)
+      out.allocatedKbPerRequest = Math.round((after.allocatedBytes - before.allocatedBytes) / Math.max(1, result.requests) / 102.4) / 10;
   }
   if (pid && samples.length > 0) {
     const cpuSeconds = sample(target).cpuSeconds - first.cpuSeconds;
@@ -535,6 +551,16 @@ let vegetaHalf: LoadResult | undefined;
 if (values.vegeta) {
   log(`gateway at 50% from vegeta: ${halfRate} requests/s, ${seconds} s`);
   vegetaHalf = await load(gatewayPort, { duration: seconds, rate: halfRate, pid: gatewayChild.pid!, gateway: true, generator: 'vegeta' });
+}
+// The floor: the same paced load, at the same rate, against the bare Koa app. What remains of the
+// gateway's tail above it is the gateway's; what the floor shows is the generator and the machine.
+let floorHalf: LoadResult | undefined;
+if (ceilings || values.floor) {
+  const bare = await startChild('bench/bare-koa.ts', { PORT: '0' });
+  log(`floor: bare Koa at the gateway's 50% rate, ${halfRate} requests/s, ${seconds} s`);
+  await load(bare.port, { duration: 2 });
+  floorHalf = await load(bare.port, { duration: seconds, rate: halfRate, pid: bare.child.pid! });
+  await stopChild(bare.child);
 }
 let soak: LoadResult | undefined;
 if (values.soak) {
@@ -639,6 +665,7 @@ const results = {
   gatewayAtHalfRate: gatewayHalf,
   belowMaximum: curve,
   ...(vegetaHalf ? { vegetaAtHalfRate: vegetaHalf } : {}),
+  ...(floorHalf ? { floorAtHalfRate: floorHalf } : {}),
   ...(soak ? { soak: { rate: halfRate, ...soak } } : {}),
   ...(httpCeiling ? { gatewayShareOfHttpCeiling: Math.round((gateway.requestsPerSecond / httpCeiling.requestsPerSecond) * 100) / 100 } : {}),
   ...(profileTop ? { profileTop } : {}),
@@ -680,6 +707,11 @@ function breakdownTable(title: string, r: LoadResult): string[] {
     }),
     '',
     `Event-loop delay (monitorEventLoopDelay): p50 ${b.eventLoopDelayMs['0.5']} ms, p99 ${b.eventLoopDelayMs['0.99']} ms, p99.9 ${b.eventLoopDelayMs['0.999']} ms, max ${b.eventLoopDelayMs['1']} ms.`,
+    ...(r.allocatedKbPerRequest !== undefined
+      ? [
+          `Heap allocated per request, garbage included: ${r.allocatedKbPerRequest} KB (one young-generation collection every ${Math.round(b.gcMinor.count ? r.requests / b.gcMinor.count : 0)} requests).`,
+        ]
+      : []),
     ...(r.kafkaGcPauses
       ? [
           `The broker's GC pauses meanwhile (its GC log): ${r.kafkaGcPauses.count}, ${r.kafkaGcPauses.totalMs} ms in all, the longest ${r.kafkaGcPauses.maxMs} ms.`,
@@ -711,6 +743,7 @@ const markdown = [
   row(`gateway${workersNote}, full path, acks=-1`, gateway),
   ...curve.map((c) => row(`gateway${workersNote} at ${c.percent}% (${c.rate} req/s, paced)`, c)),
   ...(vegetaHalf ? [row(`gateway${workersNote} at 50% (${halfRate} req/s, vegeta; achieved ${vegetaHalf.achievedRate})`, vegetaHalf)] : []),
+  ...(floorHalf ? [row(`floor: bare Koa at the gateway's 50% rate (${halfRate} req/s, paced)`, floorHalf)] : []),
   ...(soak ? [row(`soak at 50% for ${values.soak} s`, soak)] : []),
   ...(spooling ? [row('gateway while spooling (Kafka paused), full speed', spooling)] : []),
   ...(spoolDisabled ? [row('gateway with SPOOL_ENABLED=false, full speed', spoolDisabled)] : []),

@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../../gateway/metrics.ts';
 
@@ -37,5 +38,26 @@ describe('gateway metrics', () => {
     expect(line(text, 'gateway_produce_duration_seconds_bucket{le="0.002"}')).toMatch(/ 0$/);
     expect(line(text, 'gateway_kafka_request_queue_seconds_bucket{le="0.0005"}')).toMatch(/ 1$/);
     expect(line(text, 'gateway_kafka_request_seconds_count')).toMatch(/ 1$/);
+  });
+
+  it('heap allocation → a counter of every byte V8 allocated, growing as the process allocates (absent where V8 does not report it)', async () => {
+    const metrics = createMetrics();
+    if ((v8.getHeapStatistics() as v8.HeapInfo & { total_allocated_bytes?: number }).total_allocated_bytes === undefined) {
+      expect(await metrics.exposition()).not.toContain('gateway_heap_allocated_bytes_total');
+      return;
+    }
+    const allocated = async () =>
+      Number(
+        line(await metrics.exposition(), 'gateway_heap_allocated_bytes_total')
+          ?.split(' ')
+          .pop(),
+      );
+    const before = await allocated();
+    const garbage = Array.from({ length: 1000 }, (_, i) => ({ i, text: `object ${i}` }));
+    const after = await allocated();
+    expect(garbage).toHaveLength(1000);
+    expect(before).toBeGreaterThan(0);
+    // 1,000 objects with a string each: tens of kilobytes at least.
+    expect(after - before).toBeGreaterThan(20_000);
   });
 });
