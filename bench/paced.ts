@@ -1,10 +1,10 @@
 // An open-loop load at a steady rate, for latency below the maximum. autocannon's rate limit
 // lets every connection send its whole quota for the second at once and then wait, so its
 // "50%" is full speed for half of each second; here request i is due at start + i/rate, sent
-// on a free keep-alive connection (a new one when all are busy), and its latency counts from
-// when it was due, so a stall delays every request behind it (no coordinated omission). The
-// first `warmupSeconds` open the connections and are not counted.
-import http from 'node:http';
+// on a free keep-alive connection (a new one when all are busy; bench/keep-alive-pool.ts), and
+// its latency counts from when it was due, so a stall delays every request behind it (no
+// coordinated omission). The first `warmupSeconds` open the connections and are not counted.
+import { KeepAlivePool, type Outcome, postRequest } from './keep-alive-pool.ts';
 
 export interface PacedResult {
   readonly requests: number;
@@ -15,6 +15,8 @@ export interface PacedResult {
   readonly non2xx: number;
   /** Every request sent, warm-up included: how many bodies the run used. */
   readonly sent: number;
+  /** The most connections the generator had open at once (the paced generator; vegeta does not say). */
+  readonly peakConnections?: number;
   /** The counted requests in `segments` equal parts by due time (e.g. a soak's quarters). */
   readonly bySegment?: readonly { p50: number; p99: number; p99_9: number; max: number; errors: number }[];
 }
@@ -57,9 +59,9 @@ export async function paced({
   maxConnections?: number;
 }): Promise<PacedResult> {
   const target = new URL(url);
-  // FIFO: every open connection keeps being used, so none sits idle into the server's keep-alive
-  // timeout and races its close (LIFO, Node's default, leaves the extra ones idle).
-  const agent = new http.Agent({ keepAlive: true, maxSockets: maxConnections ?? connections * 4, scheduling: 'fifo' });
+  const host = target.hostname;
+  const port = Number(target.port);
+  const pool = new KeepAlivePool({ host, port, maxConnections: maxConnections ?? connections * 4 });
   const skipped = Math.round(rate * warmupSeconds);
   const counted = Math.round(rate * seconds);
   const total = skipped + counted;
@@ -72,34 +74,18 @@ export async function paced({
   let next = 0;
 
   await new Promise<void>((resolve) => {
-    const finish = (i: number, status: number | undefined, code?: string) => {
+    const finish = (i: number, outcome: Outcome) => {
       if (i >= skipped) {
         latencies[i - skipped] = performance.now() - (start + (i * 1000) / rate);
-        if (status === undefined) {
-          errorCodes[code ?? 'unknown'] = (errorCodes[code ?? 'unknown'] ?? 0) + 1;
+        if ('code' in outcome) {
+          errorCodes[outcome.code] = (errorCodes[outcome.code] ?? 0) + 1;
           failed[i - skipped] = 1;
-        } else if (status < 200 || status > 299) non2xx++;
+        } else if (outcome.status < 200 || outcome.status > 299) non2xx++;
       }
       if (++done === total) resolve();
     };
     const send = (i: number) => {
-      const payload = body(i);
-      const req = http.request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: 'POST',
-          headers: { ...headers, 'content-length': Buffer.byteLength(payload) },
-        },
-        (res) => {
-          res.resume();
-          res.once('end', () => finish(i, res.statusCode));
-        },
-      );
-      req.once('error', (err: NodeJS.ErrnoException) => finish(i, undefined, err.code));
-      req.end(payload);
+      pool.request(postRequest({ host, port, path: target.pathname, headers, body: body(i) }), (outcome) => finish(i, outcome));
     };
     const tick = () => {
       const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
@@ -111,7 +97,7 @@ export async function paced({
     };
     tick();
   });
-  agent.destroy();
+  pool.destroy();
   const size = Math.ceil(counted / segments);
   const bySegment =
     segments > 1
@@ -123,6 +109,7 @@ export async function paced({
   return {
     requests: counted,
     sent: total,
+    peakConnections: pool.peakConnections,
     latencyMs: percentiles(latencies),
     ...(bySegment ? { bySegment } : {}),
     errors: Object.values(errorCodes).reduce((a, b) => a + b, 0),
