@@ -48,12 +48,25 @@ describe('the load generator HTTP client', () => {
   });
 
   it('requests with bodies and headers → the server gets each intact and the client each status, on at most maxConnections connections', async () => {
-    const server = await serve(echo);
+    const received: { body: string; auth: string | undefined }[] = [];
+    const server = await serve((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        received.push({ body, auth: req.headers.authorization });
+        res.statusCode = Number(req.headers['x-status']);
+        res.end('{}');
+      });
+    });
     const pool = new KeepAlivePool({ host: '127.0.0.1', port: server.port, maxConnections: 3 });
     const bodies = Array.from({ length: 40 }, (_, i) => JSON.stringify({ n: i, text: 'é'.repeat(i) }));
-    const outcomes = await Promise.all(bodies.map((body, i) => send(pool, server.port, body, { authorization: 'Basic dTpw', 'x-status': i % 5 === 0 ? '401' : '200' })));
+    const status = (i: number) => (i % 5 === 0 ? 401 : 200);
+    const outcomes = await Promise.all(bodies.map((body, i) => send(pool, server.port, body, { authorization: 'Basic dTpw', 'x-status': String(status(i)) })));
     pool.destroy();
-    expect(outcomes).toEqual(bodies.map((_, i) => ({ status: i % 5 === 0 ? 401 : 200 })));
+    expect(outcomes).toEqual(bodies.map((_, i) => ({ status: status(i) })));
+    expect(received.map((r) => r.body).sort()).toEqual([...bodies].sort());
+    expect(new Set(received.map((r) => r.auth))).toEqual(new Set(['Basic dTpw']));
     expect(server.connections()).toBe(3);
     expect(pool.peakConnections).toBe(3);
   });
