@@ -221,7 +221,7 @@ interface LoadResult {
   serverAckMs?: { p99AtMost: number; p99_9AtMost: number };
   /** Average events per producer call. */
   eventsPerBatch?: number;
-  /** V8 heap allocated per request, garbage included (KB; Node 24 and later). */
+  /** V8 heap allocated per request, garbage included (KB; where V8 reports its total allocation, as Node 26 does). */
   allocatedKbPerRequest?: number;
   /** The most TCP connections established to the server at once (sampled every 500 ms with ss). */
   maxConnections?: number;
