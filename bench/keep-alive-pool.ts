@@ -108,13 +108,35 @@ class Connection {
   }
 }
 
+/** A first-in first-out queue that drops what it has handed out once that is most of it. */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head++]!;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
 /** At most `maxConnections` keep-alive connections to one server; requests beyond wait in order. */
 export class KeepAlivePool {
-  private readonly idle: Connection[] = [];
-  private idleHead = 0;
+  private readonly idle = new Fifo<Connection>();
   private readonly all = new Set<Connection>();
-  private readonly waiting: { request: string; done: Done }[] = [];
-  private waitingHead = 0;
+  private readonly waiting = new Fifo<{ request: string; done: Done }>();
   /** The most connections open at once. */
   peakConnections = 0;
   private readonly target: { host: string; port: number; maxConnections: number };
@@ -134,14 +156,10 @@ export class KeepAlivePool {
     for (const connection of this.all) connection.socket.destroy();
   }
 
+  /** The connection idle longest that is still open (one the server closed is skipped). */
   private takeIdle(): Connection | undefined {
-    while (this.idleHead < this.idle.length) {
-      const connection = this.idle[this.idleHead++]!;
-      if (this.idleHead > 1024 && this.idleHead * 2 > this.idle.length) {
-        this.idle.splice(0, this.idleHead);
-        this.idleHead = 0;
-      }
-      if (this.all.has(connection) && !connection.busy) return connection;
+    for (let connection = this.idle.shift(); connection; connection = this.idle.shift()) {
+      if (this.all.has(connection)) return connection;
     }
     return undefined;
   }
@@ -159,7 +177,7 @@ export class KeepAlivePool {
   }
 
   private released(connection: Connection): void {
-    const next = this.nextWaiting();
+    const next = this.waiting.shift();
     if (next) connection.send(next.request, next.done);
     else this.idle.push(connection);
   }
@@ -167,39 +185,16 @@ export class KeepAlivePool {
   private gone(connection: Connection): void {
     if (!this.all.delete(connection)) return;
     // A request waiting for a connection gets a new one in place of the one that closed.
-    const next = this.waitingHead < this.waiting.length ? this.open() : undefined;
-    if (next) {
-      const waiting = this.nextWaiting()!;
-      next.send(waiting.request, waiting.done);
-    }
-  }
-
-  private nextWaiting(): { request: string; done: Done } | undefined {
-    if (this.waitingHead >= this.waiting.length) return undefined;
-    const next = this.waiting[this.waitingHead++]!;
-    if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
-      this.waiting.splice(0, this.waitingHead);
-      this.waitingHead = 0;
-    }
-    return next;
+    if (this.waiting.size === 0) return;
+    const replacement = this.open()!;
+    const next = this.waiting.shift()!;
+    replacement.send(next.request, next.done);
   }
 }
 
-/** A POST's bytes, head and body, ready to write. */
-export function postRequest({
-  host,
-  port,
-  path,
-  headers,
-  body,
-}: {
-  host: string;
-  port: number;
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}): string {
+/** POSTs to one path with the same headers: the head is written once, each request adds its body. */
+export function poster({ host, port, path, headers }: { host: string; port: number; path: string; headers: Record<string, string> }): (body: string) => string {
   let head = `POST ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\n`;
   for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
-  return `${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  return (body) => `${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }

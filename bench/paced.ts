@@ -4,7 +4,7 @@
 // on a free keep-alive connection (a new one when all are busy; bench/keep-alive-pool.ts), and
 // its latency counts from when it was due, so a stall delays every request behind it (no
 // coordinated omission). The first `warmupSeconds` open the connections and are not counted.
-import { KeepAlivePool, type Outcome, postRequest } from './keep-alive-pool.ts';
+import { KeepAlivePool, type Outcome, poster } from './keep-alive-pool.ts';
 
 export interface PacedResult {
   readonly requests: number;
@@ -15,8 +15,6 @@ export interface PacedResult {
   readonly non2xx: number;
   /** Every request sent, warm-up included: how many bodies the run used. */
   readonly sent: number;
-  /** The most connections the generator had open at once (the paced generator; vegeta does not say). */
-  readonly peakConnections?: number;
   /** The counted requests in `segments` equal parts by due time (e.g. a soak's quarters). */
   readonly bySegment?: readonly { p50: number; p99: number; p99_9: number; max: number; errors: number }[];
 }
@@ -62,6 +60,7 @@ export async function paced({
   const host = target.hostname;
   const port = Number(target.port);
   const pool = new KeepAlivePool({ host, port, maxConnections: maxConnections ?? connections * 4 });
+  const post = poster({ host, port, path: target.pathname, headers });
   const skipped = Math.round(rate * warmupSeconds);
   const counted = Math.round(rate * seconds);
   const total = skipped + counted;
@@ -85,7 +84,7 @@ export async function paced({
       if (++done === total) resolve();
     };
     const send = (i: number) => {
-      pool.request(postRequest({ host, port, path: target.pathname, headers, body: body(i) }), (outcome) => finish(i, outcome));
+      pool.request(post(body(i)), (outcome) => finish(i, outcome));
     };
     const tick = () => {
       const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
@@ -109,7 +108,6 @@ export async function paced({
   return {
     requests: counted,
     sent: total,
-    peakConnections: pool.peakConnections,
     latencyMs: percentiles(latencies),
     ...(bySegment ? { bySegment } : {}),
     errors: Object.values(errorCodes).reduce((a, b) => a + b, 0),

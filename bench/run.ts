@@ -481,13 +481,21 @@ log(
 );
 
 // 1. HTTP ceiling.
+/** The bare Koa app, started for one run after a 2-s warm-up, full speed or at `rate`. */
+async function bareKoa(rate?: number): Promise<LoadResult> {
+  const bare = await startChild('bench/bare-koa.ts', { PORT: '0' });
+  try {
+    await load(bare.port, { duration: 2 }); // warm-up
+    return await load(bare.port, { duration: seconds, ...(rate ? { rate } : {}), pid: bare.child.pid! });
+  } finally {
+    await stopChild(bare.child);
+  }
+}
+
 let httpCeiling: LoadResult | undefined;
 if (ceilings) {
-  const bare = await startChild('bench/bare-koa.ts', { PORT: '0' });
   log(`HTTP ceiling: bare Koa, ${connections} connections, ${seconds} s`);
-  await load(bare.port, { duration: 2 }); // warm-up
-  httpCeiling = await load(bare.port, { duration: seconds, pid: bare.child.pid! });
-  await stopChild(bare.child);
+  httpCeiling = await bareKoa();
 }
 
 // 3. Gateway (before the Kafka ceiling, which needs its request count).
@@ -556,11 +564,8 @@ if (values.vegeta) {
 // gateway's tail above it is the gateway's; what the floor shows is the generator and the machine.
 let floorHalf: LoadResult | undefined;
 if (ceilings || values.floor) {
-  const bare = await startChild('bench/bare-koa.ts', { PORT: '0' });
   log(`floor: bare Koa at the gateway's 50% rate, ${halfRate} requests/s, ${seconds} s`);
-  await load(bare.port, { duration: 2 });
-  floorHalf = await load(bare.port, { duration: seconds, rate: halfRate, pid: bare.child.pid! });
-  await stopChild(bare.child);
+  floorHalf = await bareKoa(halfRate);
 }
 let soak: LoadResult | undefined;
 if (values.soak) {

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KeepAlivePool, type Outcome, parseHead, postRequest } from '../../../bench/keep-alive-pool.ts';
+import { KeepAlivePool, type Outcome, parseHead, poster } from '../../../bench/keep-alive-pool.ts';
 import { paced } from '../../../bench/paced.ts';
 
 const servers: http.Server[] = [];
@@ -35,7 +35,7 @@ const echo: http.RequestListener = (req, res) => {
 };
 
 function send(pool: KeepAlivePool, port: number, body: string, headers: Record<string, string> = {}): Promise<Outcome> {
-  return new Promise((resolve) => pool.request(postRequest({ host: '127.0.0.1', port, path: '/hook', headers, body }), resolve));
+  return new Promise((resolve) => pool.request(poster({ host: '127.0.0.1', port, path: '/hook', headers })(body), resolve));
 }
 
 describe('the load generator HTTP client', () => {
@@ -135,12 +135,17 @@ describe('the load generator HTTP client', () => {
   });
 });
 
+/** Reads the body, then answers `{}` after `ms`. */
+const answerAfter =
+  (ms: number): http.RequestListener =>
+  (req, res) => {
+    req.resume();
+    req.on('end', () => setTimeout(() => res.end('{}'), ms));
+  };
+
 describe('the paced generator', () => {
   it('a rate below what the server takes → every counted request sent and answered, latencies at least the server time', async () => {
-    const server = await serve((req, res) => {
-      req.resume();
-      req.on('end', () => setTimeout(() => res.end('{}'), 5));
-    });
+    const server = await serve(answerAfter(5));
     const result = await paced({
       url: `http://127.0.0.1:${server.port}/hook`,
       rate: 200,
@@ -155,10 +160,7 @@ describe('the paced generator', () => {
   });
 
   it('a rate beyond what the connections can carry → requests wait, and their latency counts from when they were due (no coordinated omission)', async () => {
-    const server = await serve((req, res) => {
-      req.resume();
-      req.on('end', () => setTimeout(() => res.end('{}'), 20));
-    });
+    const server = await serve(answerAfter(20));
     // One connection, 20 ms a request: 50 a second at most, against 100 due.
     const result = await paced({
       url: `http://127.0.0.1:${server.port}/hook`,
@@ -171,7 +173,7 @@ describe('the paced generator', () => {
       maxConnections: 1,
     });
     expect(result.errors).toBe(0);
-    expect(result.peakConnections).toBe(1);
+    expect(server.connections()).toBe(1);
     // The last request was due at ~1 s and sent after ~100 × 20 ms = 2 s: about a second late.
     expect(result.latencyMs.max).toBeGreaterThan(700);
   });
