@@ -10,7 +10,7 @@ WORKDIR /app
 ENV NODE_ENV=production
 # V8's young generation at most 16 MB a semi-space (Node's default lets it grow to about 60 MB
 # under load): 30-50 MB less RSS at the same throughput (docs/performance.md). npm run bench
-# reads this line and runs the gateway with the same options.
+# reads this line and the CMD's flags and runs the gateway with the same options.
 ENV NODE_OPTIONS=--max-semi-space-size=16
 COPY package.json package-lock.json ./
 COPY patches ./patches
@@ -27,4 +27,8 @@ USER node
 EXPOSE 8080
 # Follows PORT and TLS_CERT_FILE, so a gateway on another port or on HTTPS is checked where it listens.
 HEALTHCHECK --interval=10s --timeout=4s --start-period=30s CMD ["node", "gateway/http/healthcheck.js"]
-CMD ["node", "gateway/main.js"]
+# V8 starts marking the old generation for a major GC once 70% of its room to the next limit is
+# used (90%: at once), instead of as soon as that room is smaller than the young generation,
+# which with a small young generation restarted a major GC about every second under load
+# (docs/performance.md). V8 refuses these two in NODE_OPTIONS, so they are here.
+CMD ["node", "--incremental-marking-soft-trigger=70", "--incremental-marking-hard-trigger=90", "gateway/main.js"]

@@ -21,6 +21,7 @@ import { pacedOnThread } from './paced-thread.ts';
 import { findVegeta, vegeta } from './vegeta.ts';
 import { latencySvg } from './plot.ts';
 import { compileTree } from '../docker/compile.ts';
+import { gatewayNodeArgs } from '../docker/gateway-node-args.ts';
 
 const USAGE = `usage: npm run bench -- [options]
 Measures, in one run on this machine: the HTTP ceiling (a bare Koa app), the Kafka ceiling
@@ -33,8 +34,8 @@ it. Starts the local stack if needed; writes bench/results/<time>.json, .md and 
   --soak SECONDS      a long paced run at 50% after the others
   --only gateway      skip the ceilings
   --workers N         GATEWAY_WORKERS for the gateway
-  --node-args "..."   Node/V8 options for the gateway process (default: the image's
-                      NODE_OPTIONS from the Dockerfile; "" for Node's defaults)
+  --node-args "..."   Node/V8 options for the gateway process (default: the image's, its
+                      NODE_OPTIONS and CMD flags from the Dockerfile; "" for Node's defaults)
   --gateway-env "K=V ..."  extra environment for the gateway (e.g. "KAFKA_PRODUCERS=1")
   --profile           CPU profile of the gateway
   --typescript        run the gateway's TypeScript sources (default: compiled, as the image runs it)
@@ -48,8 +49,8 @@ it. Starts the local stack if needed; writes bench/results/<time>.json, .md and 
                       (SIGSTOP), every event going to the spool; then the time to drain it
 `;
 
-// The image's NODE_OPTIONS (Dockerfile), the gateway's Node options unless --node-args says otherwise.
-const imageNodeOptions = /^ENV NODE_OPTIONS=(.*)$/m.exec(readFileSync(path.join(projectRoot, 'Dockerfile'), 'utf8'))?.[1] ?? '';
+// The image's Node options (Dockerfile), the gateway's unless --node-args says otherwise.
+const imageNodeArgs = gatewayNodeArgs().join(' ');
 const { values } = parseCli(USAGE, {
   seconds: { type: 'string', default: '15' },
   connections: { type: 'string', default: '64' },
@@ -59,8 +60,8 @@ const { values } = parseCli(USAGE, {
   only: { type: 'string' },
   // Gateway processes (GATEWAY_WORKERS): 1 is a single process, more use Node's cluster module.
   workers: { type: 'string', default: '1' },
-  // The default is the image's NODE_OPTIONS: the gateway as it ships.
-  'node-args': { type: 'string', default: imageNodeOptions },
+  // The default is the image's options: the gateway as it ships.
+  'node-args': { type: 'string', default: imageNodeArgs },
   // Extra gateway settings, e.g. "KAFKA_PRODUCERS=1 LINGER_MS=1".
   'gateway-env': { type: 'string', default: '' },
   // Paced runs below the maximum, in % of it; 50 is always one of them.

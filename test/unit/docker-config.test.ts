@@ -1,10 +1,12 @@
 // The Docker entry points agree: docker-compose.yml and the testcontainers backend default to
 // the same official images, of the versions the local stack runs, and publish on loopback only.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot, stackSettings } from '../../stack/settings.ts';
 import { composeDefaultImages, dockerStackImages, kafkaEnvName } from '../support/docker-stack.ts';
+import { gatewayNodeArgs } from '../../docker/gateway-node-args.ts';
 
 const compose = readFileSync(path.join(projectRoot, 'docker-compose.yml'), 'utf8');
 
@@ -32,6 +34,25 @@ describe('Docker configuration', () => {
     const dockerfile = readFileSync(path.join(projectRoot, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:26-slim$/m);
     expect(compose.match(/NODE_IMAGE: \$\{NODE_IMAGE:-node:26-slim\}/g)).toHaveLength(2);
+  });
+
+  it('runs the gateway with Node options this Node accepts (a V8 flag Node dropped would stop the container)', () => {
+    const args = gatewayNodeArgs();
+    expect(args).toEqual(['--max-semi-space-size=16', '--incremental-marking-soft-trigger=70', '--incremental-marking-hard-trigger=90']);
+    const run = spawnSync(process.execPath, [...args, '-e', 'process.stdout.write(JSON.stringify(process.execArgv))'], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect((JSON.parse(run.stdout) as string[]).slice(0, args.length)).toEqual(args);
+    const refused = spawnSync(process.execPath, ['--incremental-marking-soft-trigger-typo=70', '-e', '0'], { encoding: 'utf8' });
+    expect(refused.status).not.toBe(0);
+  });
+
+  it('reads the image’s options from NODE_OPTIONS and the CMD, and refuses a CMD that does not run the gateway', () => {
+    const dockerfile = 'ENV NODE_OPTIONS=--a --b\nCMD ["node", "--c", "gateway/main.js"]\n';
+    expect(gatewayNodeArgs(dockerfile)).toEqual(['--a', '--b', '--c']);
+    expect(gatewayNodeArgs('CMD ["node", "gateway/main.js"]')).toEqual([]);
+    expect(() => gatewayNodeArgs('CMD ["node", "consumers/main.js"]')).toThrow(/does not run node … gateway\/main.js/);
+    expect(() => gatewayNodeArgs('ENV NODE_OPTIONS=--a')).toThrow(/no CMD/);
   });
 
   it('names a server property as the official Kafka image reads it: . → _, _ → __, - → ___', () => {
