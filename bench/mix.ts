@@ -33,6 +33,11 @@ export function benchBody(n: number, run: string, slots = mixTriggers()): string
   return template(slots[n % slots.length]!).replace('"webhook":"<webhookID>"', `"webhook":"${run}-${n}"`);
 }
 
+/** The mix's 100 bodies with `<id>` for the webhook id, for a generator that fills it in. */
+export function benchTemplates(slots = mixTriggers()): string[] {
+  return slots.map((trigger) => template(trigger).replace('"webhook":"<webhookID>"', '"webhook":"<id>"'));
+}
+
 export function benchBodies(count: number, run: string): string[] {
   const slots = mixTriggers();
   return Array.from({ length: count }, (_, n) => benchBody(n, run, slots));

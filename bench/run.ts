@@ -15,10 +15,11 @@ import { projectRoot, stackSettings } from '../stack/settings.ts';
 import { childPids, managedProcess, runningPid, statFields } from '../stack/processes.ts';
 import { kafkaGcLog } from '../stack/kafka.ts';
 import { up } from '../stack/stack.ts';
-import { benchBody, mixTriggers } from './mix.ts';
+import { benchBody, benchTemplates, mixTriggers } from './mix.ts';
 import type { PacedResult } from './paced.ts';
 import { pacedOnThread } from './paced-thread.ts';
 import { findVegeta, vegeta } from './vegeta.ts';
+import { findWrk, wrk } from './wrk.ts';
 import { latencySvg } from './plot.ts';
 import { compileTree } from '../docker/compile.ts';
 import { gatewayNodeArgs } from '../docker/gateway-node-args.ts';
@@ -44,6 +45,8 @@ it. Starts the local stack if needed; writes bench/results/<time>.json, .md and 
                       50% rate, what this generator and machine measure with no gateway work
   --vegeta            also: the 50% rate from vegeta, an independent open-loop generator
                       (go install github.com/tsenart/vegeta/v12@latest), in the same run
+  --wrk               also: the HTTP ceiling and the gateway at full speed from wrk, an
+                      independent closed-loop generator (apt-get install wrk), in the same run
   --spool             also: the gateway with SPOOL_ENABLED=false at full speed (what the spool
                       costs while Kafka is healthy), and at full speed while Kafka is paused
                       (SIGSTOP), every event going to the spool; then the time to drain it
@@ -68,6 +71,7 @@ const { values } = parseCli(USAGE, {
   curve: { type: 'string', default: '25,50,75,90' },
   spool: { type: 'boolean', default: false },
   vegeta: { type: 'boolean', default: false },
+  wrk: { type: 'boolean', default: false },
   // The bare Koa app paced at the gateway's 50% rate: the latency floor of this generator on this machine.
   floor: { type: 'boolean', default: false },
   // Run the gateway's TypeScript sources instead of the compiled JavaScript the image runs.
@@ -76,6 +80,7 @@ const { values } = parseCli(USAGE, {
   'paced-connections': { type: 'string' },
 });
 if (values.vegeta) findVegeta();
+if (values.wrk) findWrk();
 const seconds = Number(values.seconds);
 if (values.only !== undefined && values.only !== 'gateway') throw new Error(`--only ${values.only}: the only run that can be measured alone is "gateway"`);
 const ceilings = values.only === undefined;
@@ -343,7 +348,7 @@ async function load(
     gateway = false,
     generator = 'paced',
     quarters = false,
-  }: { rate?: number; duration: number; pid?: number; gateway?: boolean; generator?: 'paced' | 'vegeta'; quarters?: boolean },
+  }: { rate?: number; duration: number; pid?: number; gateway?: boolean; generator?: 'paced' | 'vegeta' | 'wrk'; quarters?: boolean },
 ): Promise<LoadResult> {
   const slots = mixTriggers();
   const target = pid ? processTree(pid) : [];
@@ -374,7 +379,8 @@ async function load(
   };
   const url = `http://127.0.0.1:${port}/webhooks/cometchat`;
   const headers = { 'content-type': 'application/json', authorization: auth };
-  // At full speed autocannon (closed loop, `connections` busy); at a given rate an evenly paced open loop.
+  // At full speed autocannon or wrk (closed loop, `connections` busy); at a given rate an evenly
+  // paced open loop, or vegeta's.
   let result: {
     requests: number;
     latencyMs: LoadResult['latencyMs'];
@@ -407,6 +413,10 @@ async function load(
     );
     n += threadResult.sent;
     ({ generatorLoopDelayMs, ...result } = threadResult);
+  } else if (generator === 'wrk') {
+    counting();
+    const r = await wrk({ url, seconds: duration, connections, headers, templates: benchTemplates(slots) }, `${run}-wrk${n++}`);
+    result = { requests: r.requests, latencyMs: r.latencyMs, errors: r.errors, non2xx: r.non2xx };
   } else {
     counting();
     const r = await autocannon({
@@ -482,12 +492,12 @@ log(
 );
 
 // 1. HTTP ceiling.
-/** The bare Koa app, started for one run after a 2-s warm-up, full speed or at `rate`. */
-async function bareKoa(rate?: number): Promise<LoadResult> {
+/** The bare Koa app, started for one run after a 2-s warm-up: full speed (autocannon or wrk) or at `rate`. */
+async function bareKoa({ rate, generator }: { rate?: number; generator?: 'wrk' } = {}): Promise<LoadResult> {
   const bare = await startChild('bench/bare-koa.ts', { PORT: '0' });
   try {
     await load(bare.port, { duration: 2 }); // warm-up
-    return await load(bare.port, { duration: seconds, ...(rate ? { rate } : {}), pid: bare.child.pid! });
+    return await load(bare.port, { duration: seconds, ...(rate ? { rate } : {}), ...(generator ? { generator } : {}), pid: bare.child.pid! });
   } finally {
     await stopChild(bare.child);
   }
@@ -497,6 +507,11 @@ let httpCeiling: LoadResult | undefined;
 if (ceilings) {
   log(`HTTP ceiling: bare Koa, ${connections} connections, ${seconds} s`);
   httpCeiling = await bareKoa();
+}
+let httpCeilingWrk: LoadResult | undefined;
+if (ceilings && values.wrk) {
+  log(`HTTP ceiling from wrk: bare Koa, ${connections} connections, ${seconds} s`);
+  httpCeilingWrk = await bareKoa({ generator: 'wrk' });
 }
 
 // 3. Gateway (before the Kafka ceiling, which needs its request count).
@@ -545,6 +560,11 @@ for (let i = 0; ; i++) {
 log(`gateway: ${connections} connections, ${seconds} s`);
 await load(gatewayPort, { duration: 2 }); // warm-up: JIT, producer, topic metadata
 const gateway = await load(gatewayPort, { duration: seconds, pid: gatewayChild.pid!, gateway: true });
+let gatewayWrk: LoadResult | undefined;
+if (values.wrk) {
+  log(`gateway from wrk: ${connections} connections, ${seconds} s`);
+  gatewayWrk = await load(gatewayPort, { duration: seconds, pid: gatewayChild.pid!, gateway: true, generator: 'wrk' });
+}
 // Below the maximum: evenly paced at these shares of it (50% is the one the targets name).
 const shares = values.curve.split(',').map(Number);
 if (!shares.includes(50) || shares.some((p) => !(p > 0 && p < 100))) throw new Error(`--curve ${values.curve}: percentages between 0 and 100, 50 among them`);
@@ -566,7 +586,7 @@ if (values.vegeta) {
 let floorHalf: LoadResult | undefined;
 if (ceilings || values.floor) {
   log(`floor: bare Koa at the gateway's 50% rate, ${halfRate} requests/s, ${seconds} s`);
-  floorHalf = await bareKoa(halfRate);
+  floorHalf = await bareKoa({ rate: halfRate });
 }
 let soak: LoadResult | undefined;
 if (values.soak) {
@@ -674,6 +694,11 @@ const results = {
   ...(floorHalf ? { floorAtHalfRate: floorHalf } : {}),
   ...(soak ? { soak: { rate: halfRate, ...soak } } : {}),
   ...(httpCeiling ? { gatewayShareOfHttpCeiling: Math.round((gateway.requestsPerSecond / httpCeiling.requestsPerSecond) * 100) / 100 } : {}),
+  ...(httpCeilingWrk ? { httpCeilingWrk } : {}),
+  ...(gatewayWrk ? { gatewayWrk } : {}),
+  ...(httpCeilingWrk && gatewayWrk
+    ? { gatewayShareOfHttpCeilingWrk: Math.round((gatewayWrk.requestsPerSecond / httpCeilingWrk.requestsPerSecond) * 100) / 100 }
+    : {}),
   ...(profileTop ? { profileTop } : {}),
   ...(spooling ? { spooling, drainSeconds, spoolingShareOfNormal: Math.round((spooling.requestsPerSecond / gateway.requestsPerSecond) * 100) / 100 } : {}),
   ...(spoolDisabled ? { spoolDisabled } : {}),
@@ -741,12 +766,14 @@ const markdown = [
   `| run | req/s | p50 ms | p99 ms | p99.9 ms | max ms | gateway-side ack p99 / p99.9 ms | events per batch | no HTTP answer | non-2xx | connections (max) | CPU % | CPU µs/req | peak RSS MB | load generator CPU % | Kafka CPU % | machine CPU % (of ${os.cpus().length * 100}) |`,
   '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...(httpCeiling ? [row('HTTP ceiling (bare Koa)', httpCeiling)] : []),
+  ...(httpCeilingWrk ? [row('HTTP ceiling (bare Koa), wrk', httpCeilingWrk)] : []),
   ...(kc
     ? [
         `| Kafka ceiling (records/s; batch latency) | ${kc.recordsPerSecond} | ${kc.batchLatencyMs.p50} | ${kc.batchLatencyMs.p99} | ${kc.batchLatencyMs.p99_9} | | | ${(kafkaCeiling as { batch: number }).batch} | | | | | | | | | |`,
       ]
     : []),
   row(`gateway${workersNote}, full path, acks=-1`, gateway),
+  ...(gatewayWrk ? [row(`gateway${workersNote}, full path, acks=-1, wrk`, gatewayWrk)] : []),
   ...curve.map((c) => row(`gateway${workersNote} at ${c.percent}% (${c.rate} req/s, paced)`, c)),
   ...(vegetaHalf ? [row(`gateway${workersNote} at 50% (${halfRate} req/s, vegeta; achieved ${vegetaHalf.achievedRate})`, vegetaHalf)] : []),
   ...(floorHalf ? [row(`floor: bare Koa at the gateway's 50% rate (${halfRate} req/s, paced)`, floorHalf)] : []),
@@ -771,6 +798,11 @@ const markdown = [
     : []),
   ...(results.gatewayShareOfHttpCeiling !== undefined
     ? [`Gateway throughput = ${Math.round(results.gatewayShareOfHttpCeiling * 100)}% of the HTTP ceiling.`]
+    : []),
+  ...(results.gatewayShareOfHttpCeilingWrk !== undefined
+    ? [
+        `From wrk, the same ratio: ${Math.round(results.gatewayShareOfHttpCeilingWrk * 100)}% (${gatewayWrk!.requestsPerSecond} against ${httpCeilingWrk!.requestsPerSecond} req/s).`,
+      ]
     : []),
   ...breakdownTable(`Where the time goes at 50% (${gatewayHalf.rate} req/s)`, gatewayHalf),
   ...(vegetaHalf ? breakdownTable('Where the time goes at 50% from vegeta', vegetaHalf) : []),
