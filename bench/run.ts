@@ -22,7 +22,7 @@ import { findVegeta, vegeta } from './vegeta.ts';
 import { findWrk, wrk } from './wrk.ts';
 import { latencySvg } from './plot.ts';
 import { compileTree } from '../docker/compile.ts';
-import { gatewayNodeArgs } from '../docker/gateway-node-args.ts';
+import { gatewayRuntime } from '../docker/gateway-runtime.ts';
 
 const USAGE = `usage: npm run bench -- [options]
 Measures, in one run on this machine: the HTTP ceiling (a bare Koa app), the Kafka ceiling
@@ -37,7 +37,8 @@ it. Starts the local stack if needed; writes bench/results/<time>.json, .md and 
   --workers N         GATEWAY_WORKERS for the gateway
   --node-args "..."   Node/V8 options for the gateway process (default: the image's, its
                       NODE_OPTIONS and CMD flags from the Dockerfile; "" for Node's defaults)
-  --gateway-env "K=V ..."  extra environment for the gateway (e.g. "KAFKA_PRODUCERS=1")
+  --gateway-env "K=V ..."  extra environment for the gateway (e.g. "KAFKA_PRODUCERS=1"), after
+                      the image's ENV settings (NODE_ENV, MALLOC_ARENA_MAX)
   --profile           CPU profile of the gateway
   --typescript        run the gateway's TypeScript sources (default: compiled, as the image runs it)
   --paced-connections N  at most N connections for the paced runs (default 4 × --connections)
@@ -52,8 +53,10 @@ it. Starts the local stack if needed; writes bench/results/<time>.json, .md and 
                       (SIGSTOP), every event going to the spool; then the time to drain it
 `;
 
-// The image's Node options (Dockerfile), the gateway's unless --node-args says otherwise.
-const imageNodeArgs = gatewayNodeArgs().join(' ');
+// The image's Node options and environment (Dockerfile): the gateway's, unless --node-args or
+// --gateway-env say otherwise.
+const image = gatewayRuntime();
+const imageNodeArgs = image.nodeArgs.join(' ');
 const { values } = parseCli(USAGE, {
   seconds: { type: 'string', default: '15' },
   connections: { type: 'string', default: '64' },
@@ -516,6 +519,7 @@ if (ceilings && values.wrk) {
 
 // 3. Gateway (before the Kafka ceiling, which needs its request count).
 const gatewayEnv = {
+  ...image.env,
   PORT: '0',
   WEBHOOK_USERNAME: username,
   WEBHOOK_PASSWORD: password,
@@ -761,7 +765,11 @@ function breakdownTable(title: string, r: LoadResult): string[] {
 const kc = kafkaCeiling as { recordsPerSecond: number; batchLatencyMs: { p50: number; p99: number; p99_9: number } } | undefined;
 const workersNote = results.gatewayWorkers > 1 ? ` (${results.gatewayWorkers} processes)` : '';
 const markdown = [
-  `Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; ${connections} connections, ${seconds} s per run; load generator, gateway, Kafka and registry on the same machine. The gateway ran ${results.gatewayRuns === 'compiled' ? 'compiled to JavaScript, as the image runs it' : 'from its TypeScript sources'}${values['node-args'] ? `, with ${values['node-args']}` : ''}.`,
+  `Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; ${connections} connections, ${seconds} s per run; load generator, gateway, Kafka and registry on the same machine. The gateway ran ${results.gatewayRuns === 'compiled' ? 'compiled to JavaScript, as the image runs it' : 'from its TypeScript sources'}${values['node-args'] ? `, with ${values['node-args']}` : ''}, in the image's environment (${Object.entries(
+    image.env,
+  )
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ')})${values['gateway-env'] ? ` and ${values['gateway-env']}` : ''}.`,
   '',
   `| run | req/s | p50 ms | p99 ms | p99.9 ms | max ms | gateway-side ack p99 / p99.9 ms | events per batch | no HTTP answer | non-2xx | connections (max) | CPU % | CPU µs/req | peak RSS MB | load generator CPU % | Kafka CPU % | machine CPU % (of ${os.cpus().length * 100}) |`,
   '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',

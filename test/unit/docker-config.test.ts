@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot, stackSettings } from '../../stack/settings.ts';
 import { composeDefaultImages, dockerStackImages, kafkaEnvName } from '../support/docker-stack.ts';
-import { gatewayNodeArgs } from '../../docker/gateway-node-args.ts';
+import { gatewayRuntime } from '../../docker/gateway-runtime.ts';
 
 const compose = readFileSync(path.join(projectRoot, 'docker-compose.yml'), 'utf8');
 
@@ -37,22 +37,28 @@ describe('Docker configuration', () => {
   });
 
   it('runs the gateway with Node options this Node accepts (a V8 flag Node dropped would stop the container)', () => {
-    const args = gatewayNodeArgs();
-    expect(args).toEqual(['--max-semi-space-size=16', '--incremental-marking-soft-trigger=70', '--incremental-marking-hard-trigger=90']);
-    const run = spawnSync(process.execPath, [...args, '-e', 'process.stdout.write(JSON.stringify(process.execArgv))'], { encoding: 'utf8' });
+    const { nodeArgs, env } = gatewayRuntime();
+    expect(nodeArgs).toEqual([
+      '--max-semi-space-size=16',
+      '--incremental-marking-soft-trigger=70',
+      '--incremental-marking-hard-trigger=90',
+      '--heap-growing-percent=50',
+    ]);
+    expect(env).toEqual({ NODE_ENV: 'production', MALLOC_ARENA_MAX: '2' });
+    const run = spawnSync(process.execPath, [...nodeArgs, '-e', 'process.stdout.write(JSON.stringify(process.execArgv))'], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect((JSON.parse(run.stdout) as string[]).slice(0, args.length)).toEqual(args);
+    expect((JSON.parse(run.stdout) as string[]).slice(0, nodeArgs.length)).toEqual(nodeArgs);
     const refused = spawnSync(process.execPath, ['--incremental-marking-soft-trigger-typo=70', '-e', '0'], { encoding: 'utf8' });
     expect(refused.status).not.toBe(0);
   });
 
-  it('reads the image’s options from NODE_OPTIONS and the CMD, and refuses a CMD that does not run the gateway', () => {
-    const dockerfile = 'ENV NODE_OPTIONS=--a --b\nCMD ["node", "--c", "gateway/main.js"]\n';
-    expect(gatewayNodeArgs(dockerfile)).toEqual(['--a', '--b', '--c']);
-    expect(gatewayNodeArgs('CMD ["node", "gateway/main.js"]')).toEqual([]);
-    expect(() => gatewayNodeArgs('CMD ["node", "consumers/main.js"]')).toThrow(/does not run node … gateway\/main.js/);
-    expect(() => gatewayNodeArgs('ENV NODE_OPTIONS=--a')).toThrow(/no CMD/);
+  it('reads the image’s options from NODE_OPTIONS and the CMD, its environment from ENV, and refuses a CMD that does not run the gateway', () => {
+    const dockerfile = 'ENV NODE_ENV=production\nENV NODE_OPTIONS=--a --b\nCMD ["node", "--c", "gateway/main.js"]\n';
+    expect(gatewayRuntime(dockerfile)).toEqual({ nodeArgs: ['--a', '--b', '--c'], env: { NODE_ENV: 'production' } });
+    expect(gatewayRuntime('CMD ["node", "gateway/main.js"]')).toEqual({ nodeArgs: [], env: {} });
+    expect(() => gatewayRuntime('CMD ["node", "consumers/main.js"]')).toThrow(/does not run node … gateway\/main.js/);
+    expect(() => gatewayRuntime('ENV NODE_OPTIONS=--a')).toThrow(/no CMD/);
   });
 
   it('names a server property as the official Kafka image reads it: . → _, _ → __, - → ___', () => {
