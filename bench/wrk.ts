@@ -28,7 +28,6 @@ export interface ClosedLoop {
 
 export interface WrkResult {
   readonly requests: number;
-  readonly seconds: number;
   readonly latencyMs: { p50: number; p99: number; p99_9: number; max: number };
   /** Connect, read, write and timeout errors: requests without an HTTP answer. */
   readonly errors: number;
@@ -37,8 +36,8 @@ export interface WrkResult {
 
 // One Lua state per wrk thread; `id` (set from setup) keeps the threads' webhook ids apart.
 const SCRIPT = `
-local count, threads = 0, {}
-function setup(thread) count = count + 1; thread:set("id", count); table.insert(threads, thread) end
+local count = 0
+function setup(thread) count = count + 1; thread:set("id", count) end
 local bodies, n, prefix = {}, 0, ""
 function init(args)
   for line in io.lines(args[1]) do bodies[#bodies + 1] = line end
@@ -52,8 +51,8 @@ function request()
 end
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('{"requests":%d,"micros":%d,"errors":%d,"non2xx":%d,"p50":%d,"p99":%d,"p999":%d,"max":%d}\\n',
-    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+  io.write(string.format('{"requests":%d,"errors":%d,"non2xx":%d,"p50":%d,"p99":%d,"p999":%d,"max":%d}\\n',
+    summary.requests, e.connect + e.read + e.write + e.timeout, e.status,
     latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max))
 end
 `;
@@ -78,11 +77,10 @@ export async function wrk({ url, seconds, connections, headers, templates }: Clo
     });
     const line = out.split('\n').find((l) => l.startsWith('{"requests"'));
     if (!line) throw new Error(`wrk printed no summary:\n${out.slice(-1000)}`);
-    const s = JSON.parse(line) as Record<'requests' | 'micros' | 'errors' | 'non2xx' | 'p50' | 'p99' | 'p999' | 'max', number>;
+    const s = JSON.parse(line) as Record<'requests' | 'errors' | 'non2xx' | 'p50' | 'p99' | 'p999' | 'max', number>;
     const ms = (micros: number) => Math.round(micros / 10) / 100;
     return {
       requests: s.requests,
-      seconds: s.micros / 1e6,
       latencyMs: { p50: ms(s.p50), p99: ms(s.p99), p99_9: ms(s.p999), max: ms(s.max) },
       errors: s.errors,
       non2xx: s.non2xx,
