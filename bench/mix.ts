@@ -28,14 +28,17 @@ function template(trigger: string): string {
   return text;
 }
 
+/** The documented examples' webhook id, which each bench body replaces with one of its own. */
+const WEBHOOK_ID = '"webhook":"<webhookID>"';
+
 /** Body number `n` of the mix, unique by its webhook id. */
 export function benchBody(n: number, run: string, slots = mixTriggers()): string {
-  return template(slots[n % slots.length]!).replace('"webhook":"<webhookID>"', `"webhook":"${run}-${n}"`);
+  return template(slots[n % slots.length]!).replace(WEBHOOK_ID, `"webhook":"${run}-${n}"`);
 }
 
 /** The mix's 100 bodies with `<id>` for the webhook id, for a generator that fills it in. */
 export function benchTemplates(slots = mixTriggers()): string[] {
-  return slots.map((trigger) => template(trigger).replace('"webhook":"<webhookID>"', '"webhook":"<id>"'));
+  return slots.map((trigger) => template(trigger).replace(WEBHOOK_ID, '"webhook":"<id>"'));
 }
 
 export function benchBodies(count: number, run: string): string[] {

@@ -57,6 +57,9 @@ it. Starts the local stack if needed; writes bench/results/<time>.json, .md and 
 // --gateway-env say otherwise.
 const image = gatewayRuntime();
 const imageNodeArgs = image.nodeArgs.join(' ');
+const imageEnv = Object.entries(image.env)
+  .map(([name, value]) => `${name}=${value}`)
+  .join(' ');
 const { values } = parseCli(USAGE, {
   seconds: { type: 'string', default: '15' },
   connections: { type: 'string', default: '64' },
@@ -765,11 +768,7 @@ function breakdownTable(title: string, r: LoadResult): string[] {
 const kc = kafkaCeiling as { recordsPerSecond: number; batchLatencyMs: { p50: number; p99: number; p99_9: number } } | undefined;
 const workersNote = results.gatewayWorkers > 1 ? ` (${results.gatewayWorkers} processes)` : '';
 const markdown = [
-  `Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; ${connections} connections, ${seconds} s per run; load generator, gateway, Kafka and registry on the same machine. The gateway ran ${results.gatewayRuns === 'compiled' ? 'compiled to JavaScript, as the image runs it' : 'from its TypeScript sources'}${values['node-args'] ? `, with ${values['node-args']}` : ''}, in the image's environment (${Object.entries(
-    image.env,
-  )
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ')})${values['gateway-env'] ? ` and ${values['gateway-env']}` : ''}.`,
+  `Machine: ${results.machine.cpus} × ${results.machine.model}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}; ${connections} connections, ${seconds} s per run; load generator, gateway, Kafka and registry on the same machine. The gateway ran ${results.gatewayRuns === 'compiled' ? 'compiled to JavaScript, as the image runs it' : 'from its TypeScript sources'}${values['node-args'] ? `, with ${values['node-args']}` : ''}, in the image's environment (${imageEnv})${values['gateway-env'] ? ` and ${values['gateway-env']}` : ''}.`,
   '',
   `| run | req/s | p50 ms | p99 ms | p99.9 ms | max ms | gateway-side ack p99 / p99.9 ms | events per batch | no HTTP answer | non-2xx | connections (max) | CPU % | CPU µs/req | peak RSS MB | load generator CPU % | Kafka CPU % | machine CPU % (of ${os.cpus().length * 100}) |`,
   '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
