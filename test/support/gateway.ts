@@ -20,6 +20,10 @@ import type { Logger } from '../../common/logger.ts';
 import type { Contract } from '../../schemas/contract.ts';
 import { contract } from './contract.ts';
 import { stackEnv, testKafka, uniqueName } from './stack-env.ts';
+import { readyWithin } from './wait-for.ts';
+
+/** A test gateway starts in a second or two; one that is not ready by then fails with its reason. */
+const READY_WITHIN_MS = 60_000;
 
 export interface TestGateway {
   readonly url: string;
@@ -98,7 +102,11 @@ export async function startTestGateway(
   });
   const gateway = buildTestGateway(config, createLogger({ level: config.logLevel, destination }), ownContract ? { contract: ownContract } : {});
   const port = await gateway.start();
-  if (waitReady) await gateway.ready();
+  if (waitReady)
+    await readyWithin(gateway, READY_WITHIN_MS).catch(async (err: unknown) => {
+      await gateway.stop();
+      throw err;
+    });
   const url = `${protocol}://127.0.0.1:${port}${config.webhookPath}`;
   const topics = gatewayTopics(config);
   let admin: Admin | undefined;

@@ -17,6 +17,10 @@ function headersOf(headers: IHeaders | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
 }
 
+// A fetch waits this long for records before it answers empty; a consumer's disconnect waits for
+// the fetch under way, so kafkajs's 5-s default made every read take 5 s longer than its records.
+const MAX_WAIT_MS = 250;
+
 function recordOf(topic: string, partition: number, message: KafkaMessage): ReadRecord {
   // The producer id is in the batch header kafkajs decodes, which it leaves on each message.
   const producerId = (message as KafkaMessage & { batchContext?: { producerId?: string } }).batchContext?.producerId;
@@ -31,7 +35,7 @@ function recordOf(topic: string, partition: number, message: KafkaMessage): Read
 }
 
 export async function readTopics(topics: readonly string[], count: number, { timeoutMs = 60_000 } = {}): Promise<ReadRecord[]> {
-  const consumer = testKafka('it-read').consumer({ groupId: uniqueName('it-read') });
+  const consumer = testKafka('it-read').consumer({ groupId: uniqueName('it-read'), maxWaitTimeInMs: MAX_WAIT_MS });
   const records: ReadRecord[] = [];
   await consumer.connect();
   try {
@@ -61,7 +65,7 @@ export async function readAll(topics: readonly string[], { timeoutMs = 60_000 } 
   }
   const total = [...ends.values()].length;
   if (total === 0) return [];
-  const consumer = testKafka('it-read-all').consumer({ groupId: uniqueName('it-read-all') });
+  const consumer = testKafka('it-read-all').consumer({ groupId: uniqueName('it-read-all'), maxWaitTimeInMs: MAX_WAIT_MS });
   const records: ReadRecord[] = [];
   const reached = new Set<string>();
   await consumer.connect();

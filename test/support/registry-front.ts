@@ -10,6 +10,7 @@ export interface RegistryFront {
   /** The front's Confluent-compatible API root (https, same path as the registry's). */
   readonly url: string;
   readonly refused: () => number;
+  readonly forwarded: () => number;
   close(): Promise<void>;
 }
 
@@ -29,6 +30,7 @@ export async function startRegistryFront({
   const target = new URL(registryUrl);
   const expected = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   let refused = 0;
+  let forwarded = 0;
   const server = https.createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, (req, res) => {
     if (req.headers.authorization !== expected) {
       refused++;
@@ -36,12 +38,14 @@ export async function startRegistryFront({
       res.end(JSON.stringify({ error_code: 401, message: 'Unauthorized' }));
       return;
     }
+    forwarded++;
     const { authorization: _, host: __, ...headers } = req.headers;
     const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
-    upstream.on('error', () => res.writeHead(502).end());
+    // The registry unreachable: a 502, as a proxy answers; cut off mid-answer: the connection drops.
+    upstream.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502).end()));
     req.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -49,6 +53,7 @@ export async function startRegistryFront({
   return {
     url: `https://127.0.0.1:${port}${target.pathname.replace(/\/$/, '')}`,
     refused: () => refused,
+    forwarded: () => forwarded,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
