@@ -1,8 +1,9 @@
 // What an integration test needs to reach the stack, and helpers to keep tests apart.
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { inject } from 'vitest';
+import { createRegistryClient } from '../../schemas/registry.ts';
 import type { StackEnv } from '../../stack/stack.ts';
 
 export function stackEnv(): StackEnv {
@@ -22,6 +23,7 @@ export function testKafka(clientId: string): Kafka {
   });
 }
 
+/** Decodes records as a consumer would, through the project's client: each request bounded (10 s). */
 export function testRegistry(): SchemaRegistry {
-  return new SchemaRegistry({ host: stackEnv().SCHEMA_REGISTRY_URL });
+  return createRegistryClient({ url: stackEnv().SCHEMA_REGISTRY_URL }).schemaRegistry;
 }
