@@ -42,35 +42,39 @@ interface Reading {
   readonly records: ReadRecord[];
 }
 
-// A read is tried up to this many times, each with a consumer and group of its own, and each
-// step is bounded: two CI runs had a read that neither returned nor failed within 90 s, and
-// kafkajs has open reports of consumers whose start or disconnect never ends (tulios/kafkajs#967,
-// #1596, #1639).
+// A read is tried up to this many times within its time, each with a consumer and group of its
+// own, and each step is bounded: two CI runs had a read that neither returned nor failed within
+// 90 s, and kafkajs has open reports of consumers whose start or disconnect never ends
+// (tulios/kafkajs#967, #1596, #1639). A read then fails within its time plus a few seconds per
+// disconnect, naming the step, before the test's own limit.
 const ATTEMPTS = 3;
 const STEP_MS = 15_000;
+const DISCONNECT_MS = 5_000;
 
 /** Consumes `topics` from the beginning until the reading is done, within `timeoutMs` in all. */
 async function read(topics: readonly string[], what: string, timeoutMs: number, start: () => Reading): Promise<ReadRecord[]> {
+  const deadline = Date.now() + timeoutMs;
+  const bound = (ms: number) => Math.max(1, Math.min(ms, deadline - Date.now()));
   const problems: string[] = [];
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+  for (let attempt = 1; attempt <= ATTEMPTS && Date.now() < deadline; attempt++) {
     const reading = start();
     const consumer = testKafka('it-read').consumer({ groupId: uniqueName('it-read'), maxWaitTimeInMs: MAX_WAIT_MS });
     try {
-      await withTimeout(consumer.connect(), STEP_MS, 'connecting the consumer');
-      await withTimeout(consumer.subscribe({ topics: [...topics], fromBeginning: true }), STEP_MS, 'subscribing');
+      await withTimeout(consumer.connect(), bound(STEP_MS), 'connecting the consumer');
+      await withTimeout(consumer.subscribe({ topics: [...topics], fromBeginning: true }), bound(STEP_MS), 'subscribing');
       await consumer.run({ eachMessage: async ({ topic, partition, message }) => reading.onMessage(topic, partition, message) });
-      await waitFor(() => reading.done, { timeoutMs: timeoutMs / ATTEMPTS, what });
+      await waitFor(() => reading.done, { timeoutMs: bound(timeoutMs / ATTEMPTS), what });
       return reading.records;
     } catch (err) {
       problems.push(`attempt ${attempt}: ${(err as Error).message}`);
     } finally {
       // Records read stay read: a disconnect that never ends is left behind, said, not waited on.
-      await withTimeout(consumer.disconnect(), STEP_MS, 'disconnecting the consumer').catch((err: Error) =>
+      await withTimeout(consumer.disconnect(), DISCONNECT_MS, 'disconnecting the consumer').catch((err: Error) =>
         console.warn(`[read-topic] ${err.message} (${what}); carrying on`),
       );
     }
   }
-  throw new Error(`reading ${what} failed ${ATTEMPTS} times: ${problems.join('; ')}`);
+  throw new Error(`reading ${what} did not finish within ${timeoutMs} ms: ${problems.join('; ')}`);
 }
 
 export async function readTopics(topics: readonly string[], count: number, { timeoutMs = 60_000 } = {}): Promise<ReadRecord[]> {
