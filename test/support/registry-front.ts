@@ -10,7 +10,6 @@ export interface RegistryFront {
   /** The front's Confluent-compatible API root (https, same path as the registry's). */
   readonly url: string;
   readonly refused: () => number;
-  readonly forwarded: () => number;
   close(): Promise<void>;
 }
 
@@ -30,7 +29,6 @@ export async function startRegistryFront({
   const target = new URL(registryUrl);
   const expected = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   let refused = 0;
-  let forwarded = 0;
   const server = https.createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, (req, res) => {
     if (req.headers.authorization !== expected) {
       refused++;
@@ -38,7 +36,6 @@ export async function startRegistryFront({
       res.end(JSON.stringify({ error_code: 401, message: 'Unauthorized' }));
       return;
     }
-    forwarded++;
     const { authorization: _, host: __, ...headers } = req.headers;
     const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -53,7 +50,6 @@ export async function startRegistryFront({
   return {
     url: `https://127.0.0.1:${port}${target.pathname.replace(/\/$/, '')}`,
     refused: () => refused,
-    forwarded: () => forwarded,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
